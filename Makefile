@@ -60,6 +60,17 @@ TESTS :=
 FUZZERS :=
 GUEST_LIBS :=
 GUEST_IMAGES :=
+# $(call unit_tests,DIR,LIBS,LDLIBS): one cmocka binary per DIR/*_test.c, named after its
+# path (sim/decode_test.c -> sim_decode_test). Tests are discovered, never listed by hand.
+test_name = $(subst /,_,$(basename $(1)))
+define unit_tests
+$(foreach t,$(wildcard $(1)/*_test.c),$(eval TESTS += $(call test_name,$(t)))\
+$(eval $(call test_name,$(t))_SRCS := $(t))$(eval $(call test_name,$(t))_LIBS := $(2))\
+$(eval $(call test_name,$(t))_LDLIBS := $(3)))
+endef
+# Library sources of DIR: every .c and .S that is not a test.
+lib_srcs = $(filter-out %_test.c,$(wildcard $(1)/*.c $(1)/*.S))
+
 MODULES := $(sort $(wildcard */module.mk */*/module.mk */*/*/module.mk))
 include $(MODULES)
 
