@@ -152,7 +152,10 @@ struct sim_tlb_entry {
 	uint64_t ipa;		/* intermediate physical page address (== pa w/o stage-2) */
 	uint32_t ctx;		/* (vmid << 16) | asid at fill time */
 	uint16_t perm;		/* SIM_TLB_* */
-	uint16_t s2perm;	/* stage-2 permission bits alone (R=1, W=2, X=4) */
+	uint8_t s2perm;		/* stage-2 permission bits alone (R=1, W=2, X=4) */
+	uint8_t block_shift;	/* log2 size of the (smaller of the stage-1 and stage-2)
+				 * block or page this translation came from: 12, 21, 30;
+				 * TLBI by VA drops every 4 KiB entry of that block */
 };
 
 enum sim_fault_type {
@@ -177,6 +180,8 @@ struct sim_fault {
 #define SIM_ACC_READ	1u
 #define SIM_ACC_WRITE	2u
 #define SIM_ACC_EXEC	4u
+#define SIM_ACC_UNPRIV	8u	/* with READ/WRITE: check stage-1 permissions as EL0
+				 * (LDTR/STTR at EL1), for sim_mmu_translate() */
 
 struct sim_cpu {
 	/* ---- hot: touched by nearly every instruction ---- */
@@ -184,7 +189,8 @@ struct sim_cpu {
 	uint64_t sp;		/* the SP selected now (SP_EL0 or SP_EL1) */
 	uint64_t pc;
 	uint32_t nzcv;		/* SIM_N | SIM_Z | SIM_C | SIM_V */
-	int64_t slice;		/* instructions left in this slice; 0 stops the loop */
+	int64_t slice;		/* non-zero while the run loop may go on; 0 stops it after
+				 * the current instruction (sim_cpu_stop_slice) */
 	struct sim_tlb_entry *tlb;	/* SIM_TLB_ENTRIES entries */
 	uint32_t ctx;		/* (vmid << 16) | current ASID */
 	uint16_t perm_r, perm_w, perm_x;	/* SIM_TLB_*_EL<current> for this EL */
@@ -238,6 +244,10 @@ struct sim_cpu {
 	bool mmio_pending;
 	uint64_t mmio_data;
 	bool abort_injected;
+	uint64_t abort_va;	/* VA and kind of the access behind the last abort exit */
+	unsigned abort_acc;
+	uint32_t abort_flags;
+	unsigned abort_size;
 	volatile int kicked;
 };
 
@@ -437,8 +447,15 @@ static inline bool sim_mem_write(struct sim_cpu *c, uint64_t va, unsigned size,
  * read+write access of size bytes with natural alignment and return a host pointer to
  * it (marking the page dirty and dropping decoded code on it). NULL: exception/exit set
  * up, return at once. Device memory and MMIO are refused with an external abort.
+ * It does not touch any exclusive reservation: after a store through the pointer the
+ * caller calls sim_excl_clear_pa() (other CPUs' reservations on that granule are lost,
+ *  its own included).
  */
 void *sim_mem_rmw_ptr(struct sim_cpu *c, uint64_t va, unsigned size, uint32_t flags);
+
+/* Physical address of a host pointer into machine RAM (from sim_mem_rmw_ptr()), or
+ * UINT64_MAX if it points elsewhere. */
+uint64_t sim_host_to_pa(struct sim_machine *m, const void *host);
 
 /* Clear every CPU's exclusive reservation covering physical address pa (mem.c calls it
  * on writes; the exclusives code may too). */
@@ -466,9 +483,12 @@ static inline void sim_update_el_perms(struct sim_cpu *c)
 
 /*
  * Translate va through the current regime (stage 1 per SCTLR_EL1.M, TCR_EL1, TTBRx_EL1;
- * then stage 2 if the partition has it). On success fill *e with the page's combined
- * translation and its permissions for both ELs and all access kinds (e->host is left for
- * the caller to resolve from e->pa). On a fault fill *f and return false. Descriptors
+ * then stage 2 if the partition has it). acc is the access being made (SIM_ACC_READ,
+ * WRITE, EXEC, possibly with UNPRIV): if the translation exists but does not permit acc at
+ * the current EL (or EL0 for UNPRIV), that is a permission fault at the stage that denies
+ * it. On success fill *e with the page's combined translation and its permissions for
+ * both ELs and all access kinds (vpage, pa, ipa, ctx, perm, s2perm, block_shift; e->host
+ * is left for the caller to resolve from e->pa). On a fault fill *f and return false. Descriptors
  * are read from machine RAM; the access flag is not updated by hardware (AF == 0 gives
  * an access-flag fault).
  */
@@ -476,7 +496,7 @@ bool sim_mmu_translate(struct sim_cpu *c, uint64_t va, unsigned acc,
 		       struct sim_tlb_entry *e, struct sim_fault *f);
 /* Stage 2 alone, for an IPA (used by the walker and by tests). */
 bool sim_mmu_stage2(struct sim_part *p, uint64_t ipa, unsigned acc, uint64_t *pa,
-		    uint16_t *s2perm, struct sim_fault *f);
+		    uint8_t *s2perm, struct sim_fault *f);
 
 /* ---- sysregs, GIC and timer hooks ------------------------------------------------------ */
 
@@ -512,6 +532,15 @@ int sim_gic_create(struct sim_part *p, uint64_t gicd_base, uint64_t gicr_base,
 void sim_gic_destroy(struct sim_gic *g);
 /* Drive an interrupt line: SPI (intid >= 32) or PPI/SGI of cpu (intid < 32). */
 int sim_gic_set_level(struct sim_gic *g, unsigned intid, bool level, unsigned cpu);
+/*
+ * Snapshot support (gic.c): the distributor and redistributor state as a flat blob
+ * (the per-CPU interface state lives in struct sim_cpu and is saved with it).
+ * sim_gic_state_size() is constant for a given GIC; save writes exactly that many bytes;
+ * load restores them and recomputes every CPU's irq_line/fiq_line.
+ */
+size_t sim_gic_state_size(const struct sim_gic *g);
+void sim_gic_state_save(const struct sim_gic *g, void *buf);
+void sim_gic_state_load(struct sim_gic *g, const void *buf);
 
 /* ---- machine internals shared across files ------------------------------------------- */
 
