@@ -88,12 +88,13 @@ $(BUILD)/$(1)/obj/%.o: %.S | $(BUILD)/.deps-ok
 endef
 
 # $(1) flavour, $(2) library name
+# NAME_SRCS_<flavour> adds sources for one flavour only (e.g. the kvm backend: cross).
 define lib_rules
-$(BUILD)/$(1)/lib/lib$(2).a: $(call objs,$(1),$($(2)_SRCS))
+$(BUILD)/$(1)/lib/lib$(2).a: $(call objs,$(1),$($(2)_SRCS) $($(2)_SRCS_$(1)))
 	@mkdir -p $$(@D)
 	@rm -f $$@
 	$$(if $$(V),,@echo "  AR[$(1)] $$@";) $$(or $$(AR_$(1)),ar) rcs $$@ $$^
--include $(patsubst %.o,%.d,$(call objs,$(1),$($(2)_SRCS)))
+-include $(patsubst %.o,%.d,$(call objs,$(1),$($(2)_SRCS) $($(2)_SRCS_$(1))))
 endef
 
 libfiles = $(foreach l,$(2),$(BUILD)/$(1)/lib/lib$(l).a)
