@@ -123,6 +123,12 @@ const struct hal_ops *hal_machine_ops(const struct hal_machine *m)
 	return m->ops;
 }
 
+void hal_machine_memory(const struct hal_machine *m, hal_pa_t *base, uint64_t *size)
+{
+	*base = hal_pa(m->cfg.phys_base);
+	*size = m->cfg.phys_size;
+}
+
 long hal_capability(const struct hal_machine *m, enum hal_cap cap)
 {
 	return m->ops->capability(m, cap);

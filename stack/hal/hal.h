@@ -89,6 +89,8 @@ int hal_machine_create(const struct hal_ops *ops, const struct hal_machine_confi
 void hal_machine_destroy(struct hal_machine *m);
 /* The backend of m. */
 const struct hal_ops *hal_machine_ops(const struct hal_machine *m);
+/* The physical memory of m, as configured: [*base, *base + *size). */
+void hal_machine_memory(const struct hal_machine *m, hal_pa_t *base, uint64_t *size);
 /*
  * The last error of m (or of the last failed hal_machine_create() if m is NULL) in
  * words, e.g. "KVM_ARM_VM_SMCCC_FILTER: not supported by this kernel (needs Linux 6.4)".

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hyp: a pKVM-like hypervisor core. It alone decides who owns every page of physical
+ * memory and it alone writes stage-2 tables. Layers above (VMM, service) reach it only
+ * through hyp_host_call(): an SMCCC-style ABI of function ids and registers, so that the
+ * interface is the same one a real EL2 would expose and can be fuzzed.
+ *
+ * Memory ownership (pKVM's model): each page has a state for each component (host, hyp,
+ * each guest): OWNED, SHARED_OWNED, SHARED_BORROWED, or no page. Every change is one row
+ * of the transition table in mem_protect.c; docs/HYP.md lists them with before/after
+ * states and error codes. The host loses its view (HAL revocation) of every page it no
+ * longer owns or borrows: a host access to it is refused as a host stage-2 abort.
+ *
+ * Host calls return in x0 SMCCC_RET_SUCCESS (0) when the call was dispatched, or
+ * SMCCC_RET_NOT_SUPPORTED (-1) for an unknown id; x1 holds the result (0 or -errno)
+ * and x2.. any outputs.
+ */
+#ifndef AVF_HYP_H
+#define AVF_HYP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stack/hal/hal.h"
+
+struct hyp;
+
+/* ---- host-facing ABI ----------------------------------------------------------------- */
+
+#define HYP_SMCCC_SUCCESS	0
+#define HYP_SMCCC_NOT_SUPPORTED	((uint64_t)-1)
+
+/* Fast call, SMC64, vendor-specific hypervisor service: 0xc6000000 | n. */
+#define HYP_HOST_FN(n)		(0xc6000000u | (0x100u + (n)))
+enum hyp_host_fn {
+	/* x1 = pfn: share one host page with the hyp (e.g. a vCPU run page). */
+	HYP_HOST_SHARE_HYP		= HYP_HOST_FN(0),
+	HYP_HOST_UNSHARE_HYP		= HYP_HOST_FN(1),
+	/* x1 = flags (HYP_VM_PROTECTED), x2 = nr_vcpus, x3 = ipa_bits, x4 = gicd_base,
+	 * x5 = gicr_base, x6 = nr_spis. Out: x2 = VM handle. */
+	HYP_HOST_INIT_VM		= HYP_HOST_FN(2),
+	/* x1 = handle, x2 = vcpu index, x3 = pfn of a page shared with the hyp that
+	 * becomes the vCPU's struct hyp_vcpu_run. */
+	HYP_HOST_INIT_VCPU		= HYP_HOST_FN(3),
+	/* x1 = pfn, x2 = handle, x3 = gfn: map a host page into a non-protected guest,
+	 * shared (the host keeps access). */
+	HYP_HOST_SHARE_GUEST		= HYP_HOST_FN(4),
+	/* x1 = handle, x2 = gfn. */
+	HYP_HOST_UNSHARE_GUEST		= HYP_HOST_FN(5),
+	/* x1 = pfn, x2 = handle, x3 = gfn: give a host page to a guest (protected VMs):
+	 * the host loses it. */
+	HYP_HOST_DONATE_GUEST		= HYP_HOST_FN(6),
+	/* x1 = handle, x2 = vcpu index: make it the calling CPU's loaded vCPU. */
+	HYP_HOST_VCPU_LOAD		= HYP_HOST_FN(7),
+	HYP_HOST_VCPU_PUT		= HYP_HOST_FN(8),
+	/* Run the loaded vCPU until an exit the host must see; the exit is in its run page. */
+	HYP_HOST_VCPU_RUN		= HYP_HOST_FN(9),
+	/* x1 = handle: no vCPU runs any more; pages can be reclaimed. */
+	HYP_HOST_START_TEARDOWN		= HYP_HOST_FN(10),
+	/* x1 = pfn: take back one page of a dying guest (scrubbed first). */
+	HYP_HOST_RECLAIM_PAGE		= HYP_HOST_FN(11),
+	/* x1 = handle: all pages reclaimed; release the VM's hyp resources. */
+	HYP_HOST_FINALIZE_TEARDOWN	= HYP_HOST_FN(12),
+	/* x1 = handle, x2 = gfn of the firmware base, x3 = number of pages, which must
+	 * already be donated to the VM: the hyp copies pvmfw there itself. */
+	HYP_HOST_LOAD_FIRMWARE		= HYP_HOST_FN(13),
+	/* Out: x2 = free pages in the hyp's pool. */
+	HYP_HOST_POOL_INFO		= HYP_HOST_FN(14),
+	HYP_HOST_NR_FNS			= 15,
+};
+
+#define HYP_VM_PROTECTED	(1u << 0)
+
+/* VM handles start here so that 0 is never valid. */
+#define HYP_HANDLE_OFFSET	0x1000u
+
+/* ---- guest-facing hypercalls (pKVM's numbers) ---------------------------------------- */
+
+#define HYP_GUEST_HYP_MEMINFO		0xc6000002u
+#define HYP_GUEST_MEM_SHARE		0xc6000003u
+#define HYP_GUEST_MEM_UNSHARE		0xc6000004u
+#define HYP_GUEST_MMIO_GUARD_INFO	0xc6000005u
+#define HYP_GUEST_MMIO_GUARD_ENROLL	0xc6000006u
+#define HYP_GUEST_MMIO_GUARD_MAP	0xc6000007u
+#define HYP_GUEST_MMIO_GUARD_UNMAP	0xc6000008u
+#define HYP_GUEST_MEM_RELINQUISH	0xc6000009u
+
+/* ---- the vCPU run page (shared host <-> hyp) ------------------------------------------ */
+
+enum hyp_exit_reason {
+	HYP_EXIT_NONE = 0,
+	HYP_EXIT_MMIO,		/* emulate; for reads fill mmio.data before the next run */
+	HYP_EXIT_SYSTEM_EVENT,	/* system_event.type: HAL_SYSTEM_OFF/RESET/CRASH */
+	HYP_EXIT_IDLE,		/* WFI or powered off: schedule others / advance time */
+	HYP_EXIT_PREEMPTED,
+	HYP_EXIT_KICKED,
+	HYP_EXIT_HYPERCALL,	/* a guest call the hyp forwards (non-pKVM ids) */
+	HYP_EXIT_GUEST_FAULT,	/* a non-protected guest took a stage-2 fault at ipa */
+	HYP_EXIT_INTERNAL_ERROR,
+};
+
+/* Fixed layout: it lives in a page the host shares with the hyp. */
+struct hyp_vcpu_run {
+	uint32_t exit_reason;		/* enum hyp_exit_reason */
+	uint32_t pad;
+	union {
+		struct {
+			uint64_t ipa;
+			uint64_t data;
+			uint32_t size;
+			uint32_t is_write;
+		} mmio;
+		struct {
+			uint32_t type;
+			uint32_t vcpu;
+		} system_event;
+		struct {
+			uint64_t args[7];
+			uint64_t ret[4];	/* host's reply */
+		} hypercall;
+		struct {
+			uint64_t ipa;
+			uint32_t is_write;
+			uint32_t is_fetch;
+		} fault;
+		uint64_t raw[16];
+	};
+};
+
+/* ---- life cycle ------------------------------------------------------------------------ */
+
+struct hyp_config {
+	/* Pages the host donates at init for the hyp's own use: stage-2 tables and VM
+	 * metadata. They leave the host's view for good. */
+	hal_pa_t pool_base;
+	uint64_t pool_pages;
+	/* The pvmfw image the hyp loads into protected VMs (copied at init, kept by the
+	 * hyp; may be NULL/0 when no protected VM will need firmware). */
+	const void *pvmfw;
+	uint64_t pvmfw_size;
+	/* Check every transition against the executable specification (tests, fuzzing). */
+	bool check_spec;
+};
+
+/*
+ * Start the hyp on machine m: every page of m's memory is the host's, except the pool,
+ * which becomes the hyp's. Returns 0, -EINVAL (pool outside memory, misaligned), -ENOMEM.
+ */
+int hyp_init(struct hal_machine *m, const struct hyp_config *cfg, struct hyp **out);
+/* Tear everything down (tests and process exit only). */
+void hyp_destroy(struct hyp *h);
+
+/*
+ * The host's hypercall: x[0] is the function id, x[1..6] arguments. On return x[0..3]
+ * hold the results as described above. Safe to call from several threads (one vCPU
+ * loaded per calling thread).
+ */
+struct hyp_regs {
+	uint64_t x[8];
+};
+void hyp_host_call(struct hyp *h, struct hyp_regs *regs);
+
+/* Convenience for C callers: call fn with up to 6 args; returns x1 (0 or -errno) and
+ * stores x2 in *out2 if non-NULL. */
+int64_t hyp_call(struct hyp *h, uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3,
+		 uint64_t a4, uint64_t a5, uint64_t a6, uint64_t *out2);
+
+/* The machine the hyp runs on (for the host view). */
+struct hal_machine *hyp_machine(const struct hyp *h);
+
+/* ---- introspection for the executable specification and tests --------------------------- */
+
+enum hyp_page_state {
+	HYP_PAGE_OWNED = 0,
+	HYP_PAGE_SHARED_OWNED = 1,
+	HYP_PAGE_SHARED_BORROWED = 2,
+	HYP_PAGE_NOPAGE = 3,
+};
+
+/* Component ids as they appear in ownership reports: host, hyp, or a VM handle. */
+#define HYP_ID_HOST	0u
+#define HYP_ID_HYP	1u
+
+/* The state of pfn for the host and the hyp, read from the hyp's tables; owner is who
+ * owns it when the host has no page (HYP_ID_HYP or a VM handle). -EINVAL: bad pfn. */
+int hyp_query_page(struct hyp *h, uint64_t pfn, enum hyp_page_state *host,
+		   enum hyp_page_state *hypst, uint32_t *owner);
+/* The guest's state of gfn, read from its stage-2 descriptor itself, and the pfn it maps.
+ * NOPAGE if unmapped. -ENOENT: no such VM. */
+int hyp_query_guest(struct hyp *h, uint32_t handle, uint64_t gfn, enum hyp_page_state *st,
+		    uint64_t *pfn);
+
+#endif /* AVF_HYP_H */
