@@ -60,6 +60,8 @@ TESTS :=
 FUZZERS :=
 GUEST_LIBS :=
 GUEST_IMAGES :=
+# Programs only the cross flavour builds (aarch64 Linux only: the KVM rig's, docs/RIG.md).
+CROSS_ONLY :=
 # $(call unit_tests,DIR,LIBS,LDLIBS): one cmocka binary per DIR/*_test.c, named after its
 # path (sim/decode_test.c -> sim_decode_test). Tests are discovered, never listed by hand.
 test_name = $(subst /,_,$(basename $(1)))
@@ -84,7 +86,7 @@ $(BUILD)/$(1)/obj/%.o: %.c | $(BUILD)/.deps-ok
 	$$(if $$(V),,@echo "  CC[$(1)] $$<";) $$(CC_$(1)) $$(CF_$(1)) $$(CFLAGS_EXTRA) -c $$< -o $$@
 $(BUILD)/$(1)/obj/%.o: %.S | $(BUILD)/.deps-ok
 	@mkdir -p $$(@D)
-	$$(if $$(V),,@echo "  AS[$(1)] $$<";) $$(CC_$(1)) $$(CF_$(1)) -c $$< -o $$@
+	$$(if $$(V),,@echo "  AS[$(1)] $$<";) $$(CC_$(1)) $$(CF_$(1)) $$(CFLAGS_EXTRA) -c $$< -o $$@
 endef
 
 # $(1) flavour, $(2) library name
@@ -202,5 +204,27 @@ bench: deps
 
 clean:
 	rm -rf $(BUILD) coverage/html coverage/*.info
+
+# ---- KVM test rig (docs/RIG.md) ---------------------------------------------------------
+# Real arm64 KVM inside qemu-system-aarch64 (TCG, virtualization=on). CROSS_ONLY programs
+# (declared by module.mk fragments) get cross-flavour rules only and join `make cross`.
+$(foreach p,$(CROSS_ONLY),$(eval $(call prog_rules,cross,$(p),bin)))
+rig_bins := $(addprefix $(BUILD)/cross/bin/,$(CROSS_ONLY))
+cross: $(rig_bins)
+
+RIG_INITRD := $(BUILD)/rig/initramfs.cpio
+.PHONY: rig-prep rig-smoke
+# rig-prep: the rig's programs, the cached kernel (fetched once) and the base initramfs.
+rig-prep: $(RIG_INITRD)
+	@scripts/rig/fetch-kernel >/dev/null
+$(RIG_INITRD): $(rig_bins) scripts/rig/mkinitramfs
+	$(if $(V),,@echo "  CPIO $@";) scripts/rig/mkinitramfs $@ $(BUILD)/cross/bin/rig-init \
+	  $(filter-out %/rig-init,$(rig_bins))
+# rig-smoke: kvm-smoke inside the rig, plain KVM then pKVM; PASS/FAIL per mode.
+rig-smoke: deps
+	@$(MAKE) --no-print-directory rig-prep
+	@scripts/rig/smoke $(RIG_INITRD)
+# The harness runs the rig's tests (harness/test_rig.py).
+harness: rig-prep
 
 -include mk/local.mk
