@@ -17,7 +17,7 @@ HANDLER(unshare_guest) { return hyp_host_unshare_guest(h, (uint32_t)r->x[1], r->
 HANDLER(donate_guest) { return hyp_host_donate_guest(h, r->x[1], (uint32_t)r->x[2], r->x[3]); }
 HANDLER(vcpu_load) { return hyp_vcpu_load(h, (uint32_t)r->x[1], r->x[2]); }
 HANDLER(vcpu_put) { return hyp_vcpu_put(h); }
-HANDLER(vcpu_run) { return hyp_vcpu_run(h); }
+HANDLER(vcpu_run) { return hyp_vcpu_run(h, r->x[1]); }
 HANDLER(start_teardown) { return hyp_start_teardown(h, (uint32_t)r->x[1]); }
 HANDLER(reclaim_page) { return hyp_reclaim_page(h, r->x[1]); }
 HANDLER(finalize_teardown) { return hyp_finalize_teardown(h, (uint32_t)r->x[1]); }

@@ -53,7 +53,10 @@ enum hyp_host_fn {
 	/* x1 = handle, x2 = vcpu index: make it the calling CPU's loaded vCPU. */
 	HYP_HOST_VCPU_LOAD		= HYP_HOST_FN(7),
 	HYP_HOST_VCPU_PUT		= HYP_HOST_FN(8),
-	/* Run the loaded vCPU until an exit the host must see; the exit is in its run page. */
+	/* Run the loaded vCPU until an exit the host must see; the exit is in its run page.
+	 * x1 = instruction budget where the platform has one (HAL_CAP_BUDGET; 0 = none).
+	 * A guest that keeps the hyp busy (e.g. looping on faults the hyp answers itself)
+	 * comes back to the host as HYP_EXIT_PREEMPTED after a bounded number of exits. */
 	HYP_HOST_VCPU_RUN		= HYP_HOST_FN(9),
 	/* x1 = handle: no vCPU runs any more; pages can be reclaimed. */
 	HYP_HOST_START_TEARDOWN		= HYP_HOST_FN(10),

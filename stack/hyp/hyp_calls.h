@@ -28,7 +28,7 @@ int hyp_finalize_teardown(struct hyp *h, uint32_t handle);
 /* run.c: vCPU load/put/run; guest_hcall.c: the guest's calls while it runs. */
 int hyp_vcpu_load(struct hyp *h, uint32_t handle, uint64_t idx);
 int hyp_vcpu_put(struct hyp *h);
-int hyp_vcpu_run(struct hyp *h);
+int hyp_vcpu_run(struct hyp *h, uint64_t budget);
 /*
  * Handle a guest hypercall of vm in x (args in, ret out). Returns true if the hyp
  * handled it (the guest continues), false if it must go to the host.

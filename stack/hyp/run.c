@@ -146,8 +146,12 @@ static uint32_t triage(struct hyp *h, struct hyp_vm *vm, struct hyp_vcpu *v, str
 	return HYP_EXIT_INTERNAL_ERROR;
 }
 
-int hyp_vcpu_run(struct hyp *h)
+/* Exits the hyp may handle by itself in one VCPU_RUN before the host gets a turn. */
+#define MAX_HANDLED_EXITS 4096
+
+int hyp_vcpu_run(struct hyp *h, uint64_t budget)
 {
+	unsigned handled = 0;
 	struct hyp_vm *vm = loaded.vm;
 	struct hyp_vcpu *v;
 	uint32_t reason = 0;
@@ -168,7 +172,13 @@ int hyp_vcpu_run(struct hyp *h)
 
 	v = &vm->vcpus[loaded.idx];
 	take_reply(v);
+	if (hal_capability(h->m, HAL_CAP_BUDGET))
+		hal_vcpu_set_budget(v->hv, budget);
 	while (!reason) {
+		if (handled++ == MAX_HANDLED_EXITS) {
+			reason = HYP_EXIT_PREEMPTED;
+			break;
+		}
 		err = hal_vcpu_run(v->hv);
 		if (err) {
 			reason = HYP_EXIT_INTERNAL_ERROR;
