@@ -166,6 +166,13 @@ void sim_cpu_inject_abort(struct sim_cpu *c)
 	sim_raise_abort(c, &f, c->abort_va, c->abort_acc, c->abort_flags, c->abort_size);
 }
 
+void sim_cpu_inject_undef(struct sim_cpu *c)
+{
+	/* The exit left PC after the call; the UNDEF is the call itself. */
+	c->pc -= 4;
+	sim_undef(c);
+}
+
 void sim_cpu_kick(struct sim_cpu *c)
 {
 	__atomic_store_n(&c->kicked, 1, __ATOMIC_RELEASE);
@@ -260,6 +267,10 @@ int sim_cpu_run(struct sim_cpu *c, uint64_t budget, struct sim_exit *exit)
 		c->events = 0;
 		sim_timer_update(c);
 		take_pending_interrupt(c);
+		/* PSTATE.IL set from outside (an illegal SPSR written through the register
+		 * interface) raises its exception before the next instruction. */
+		if (unlikely(c->pstate_il))
+			sim_check_illegal_state(c);
 		deadline = sim_timer_deadline(c);
 		if (deadline > m->now_ns && deadline != UINT64_MAX &&
 		    (deadline - m->now_ns) / SIM_NS_PER_INSN < limit)

@@ -153,9 +153,11 @@ struct sim_tlb_entry {
 	uint32_t ctx;		/* (vmid << 16) | asid at fill time */
 	uint16_t perm;		/* SIM_TLB_* */
 	uint8_t s2perm;		/* stage-2 permission bits alone (R=1, W=2, X=4) */
-	uint8_t block_shift;	/* log2 size of the (smaller of the stage-1 and stage-2)
-				 * block or page this translation came from: 12, 21, 30;
-				 * TLBI by VA drops every 4 KiB entry of that block */
+	uint8_t block_shift;	/* log2 size of the stage-1 block or page this translation
+				 * came from: 12, 21, 30 (12 with stage 1 off); TLBI by VA
+				 * drops every 4 KiB entry of that block. Stage 1, not the
+				 * smaller of both stages: one TLBI of a stage-1 block must
+				 * also reach entries combined with smaller stage-2 pages */
 };
 
 enum sim_fault_type {
@@ -173,6 +175,8 @@ struct sim_fault {
 	uint8_t stage;		/* 1 or 2 */
 	uint8_t level;		/* lookup level that faulted, 0..3 */
 	bool s1ptw;		/* stage-2 fault while walking the stage-1 tables */
+	bool walk;		/* SIM_FAULT_EXTERNAL: on a translation table walk (the
+				 * descriptor address is not RAM); level says which */
 	uint64_t ipa;		/* faulting IPA (stage-2 faults) */
 };
 
@@ -210,6 +214,8 @@ struct sim_cpu {
 	/* ---- banked and system state ---- */
 	uint64_t sp_el0, sp_el1;	/* the inactive copy is authoritative, see sim_set_sp_sel() */
 	uint64_t sysreg[SR_COUNT];
+	bool pstate_il;		/* PSTATE.IL: set by an illegal exception return; the next
+				 * instruction raises EC 0x0e (sim_check_illegal_state()) */
 
 	/* Exclusive monitor (LDXR/STXR): address and size of the reservation. */
 	bool excl_valid;
@@ -365,6 +371,31 @@ void sim_raise_abort(struct sim_cpu *c, const struct sim_fault *f, uint64_t va,
 /* FP/SIMD access check: true if CPACR_EL1.FPEN allows it at the current EL, else the
  * trap is raised (EC 0x07) and false is returned. */
 bool sim_fp_check(struct sim_cpu *c);
+/*
+ * ESR value of a data or instruction abort described by f, as the target EL sees it:
+ * target_el 1 (ESR_EL1: EC current/lower by c's EL, ISV always 0 as the architecture
+ * says for ESR_EL1) or 2 (ESR_EL2 for a stage-2 exit: EC "lower EL", ISV/SAS/SSE/SRT/SF/AR
+ * from memflags when f is a stage-2 fault outside a table walk). WnR for writes, atomics
+ * and cache maintenance (SIM_MEMF_CM, which also sets CM); S1PTW; DFSC/IFSC from the
+ * fault type and level.
+ */
+uint32_t sim_abort_esr(const struct sim_cpu *c, const struct sim_fault *f, unsigned acc,
+		       uint32_t memflags, unsigned size, unsigned target_el);
+/* Fault status code (DFSC/IFSC, PAR_EL1.FST) of f: type and level. */
+uint32_t sim_fault_status(const struct sim_fault *f);
+/*
+ * If PSTATE.IL is set and the instruction at c->pc can be fetched (PC aligned, translation
+ * for execute succeeds), raise the Illegal Execution State exception (EC 0x0e) and return
+ * true. A PC alignment fault or instruction abort has priority: then nothing is raised
+ * here and the fetch raises it. ERET calls this; the run loop may call it before running
+ * a CPU whose PSTATE was set from outside.
+ */
+bool sim_check_illegal_state(struct sim_cpu *c);
+/*
+ * SP alignment check (SCTLR_EL1.SA at EL1, SA0 at EL0) for a load/store whose base
+ * register is SP: true if allowed, else the SP alignment fault (EC 0x26) is raised.
+ */
+bool sim_check_sp_align(struct sim_cpu *c, uint64_t sp);
 
 /* ---- memory (mem.c) -------------------------------------------------------------------- */
 
@@ -382,6 +413,7 @@ bool sim_fp_check(struct sim_cpu *c);
 #define SIM_MEMF_SF		(1u << 5)
 #define SIM_MEMF_SRT_SHIFT	8		/* 5 bits */
 #define SIM_MEMF_ATOMIC		(1u << 13)	/* read-modify-write: a write fault reports WnR=1 */
+#define SIM_MEMF_CM		(1u << 14)	/* cache maintenance or AT: ESR.CM = 1, WnR = 1 */
 #define SIM_MEMF_ISS(rt, sse, sf) \
 	(SIM_MEMF_ISV | ((unsigned)(rt) << SIM_MEMF_SRT_SHIFT) | \
 	 ((sse) ? SIM_MEMF_SSE : 0) | ((sf) ? SIM_MEMF_SF : 0))
@@ -497,6 +529,15 @@ bool sim_mmu_translate(struct sim_cpu *c, uint64_t va, unsigned acc,
 /* Stage 2 alone, for an IPA (used by the walker and by tests). */
 bool sim_mmu_stage2(struct sim_part *p, uint64_t ipa, unsigned acc, uint64_t *pa,
 		    uint8_t *s2perm, struct sim_fault *f);
+/*
+ * AT S1E1R/W, S1E0R/W: stage-1 translation of va for acc (SIM_ACC_READ or WRITE) with the
+ * permissions of EL el. Returns true with *par holding the PAR_EL1 value (the success
+ * format, or F=1 with the stage-1 fault's FST). Returns false when the walk hit a fault
+ * the architecture takes as an exception instead (a stage-2 fault on a stage-1 table
+ * walk, a synchronous external abort on the walk): *f describes it.
+ */
+bool sim_mmu_at(struct sim_cpu *c, uint64_t va, unsigned acc, unsigned el, uint64_t *par,
+		struct sim_fault *f);
 
 /* ---- sysregs, GIC and timer hooks ------------------------------------------------------ */
 
@@ -507,12 +548,20 @@ bool sim_mmu_stage2(struct sim_part *p, uint64_t ipa, unsigned acc, uint64_t *pa
  */
 int sim_sysreg_read(struct sim_cpu *c, uint32_t enc, uint64_t *val);
 int sim_sysreg_write(struct sim_cpu *c, uint32_t enc, uint64_t val);
+/* Name of the system register with encoding enc ("SCTLR_EL1"), or NULL if sysreg.c's
+ * table has none (ID-space, GIC and timer registers are handled by range). For traces. */
+const char *sim_sysreg_name(uint32_t enc);
 
 /* GICv3 system-register CPU interface (gic.c): ICC_* registers. -ENOENT if enc is not
  * a GIC register. */
 int sim_gic_sysreg_read(struct sim_cpu *c, uint32_t enc, uint64_t *val);
 int sim_gic_sysreg_write(struct sim_cpu *c, uint32_t enc, uint64_t val);
-/* Recompute c->irq_line/fiq_line from the GIC state and set SIM_EV_IRQ_CHECK. */
+/*
+ * Recompute c->irq_line/fiq_line from the GIC state; a CPU whose lines change gets
+ * SIM_EV_IRQ_CHECK and its slice stopped. Call it after anything outside the GIC changes
+ * c's eligibility (power on/off, reset of its CPU interface): it refreshes every CPU of
+ * c's partition, since a 1-of-N SPI may move to or from another CPU.
+ */
 void sim_gic_update_cpu(struct sim_cpu *c);
 
 /* Generic timer registers (timer.c): CNTFRQ, CNTVCT, CNTPCT, CNTV_*, CNTP_*. */
@@ -522,7 +571,11 @@ int sim_timer_sysreg_write(struct sim_cpu *c, uint32_t enc, uint64_t val);
 uint64_t sim_timer_counter(const struct sim_machine *m);
 /* Re-evaluate c's timer outputs against the clock, driving PPIs 27/30 into the GIC. */
 void sim_timer_update(struct sim_cpu *c);
-/* Next virtual-ns deadline of c's enabled, unmasked-or-not timers; UINT64_MAX if none. */
+/*
+ * Next virtual-ns deadline of c's enabled, unmasked-or-not timers whose condition is not
+ * met yet (the first ns at which it is), or a past ns for a timer that has fired but
+ * whose line sim_timer_update() has not raised yet; UINT64_MAX if none.
+ */
 uint64_t sim_timer_deadline(const struct sim_cpu *c);
 
 /* GIC device side (gic.c), per partition. */

@@ -218,9 +218,10 @@ uint64_t sim_machine_next_deadline(const struct sim_machine *m)
 
 void sim_machine_advance_to(struct sim_machine *m, uint64_t ns)
 {
-	if (ns <= m->now_ns)
-		return;
-	m->now_ns = ns;
+	/* Even when ns is not ahead, timers due by now must fire (a scheduler may hand
+	 * back a deadline that already passed). */
+	if (ns > m->now_ns)
+		m->now_ns = ns;
 	for (unsigned i = 0; i < m->nr_cpus; i++)
 		sim_timer_update(m->cpus[i]);
 }
@@ -427,6 +428,8 @@ void sim_cpu_reset(struct sim_cpu *c)
 	sim_update_el_perms(c);
 	sim_tlb_flush_all(c);
 	sim_update_ctx(c);
+	if (c->part->gic)
+		sim_gic_update_cpu(c);
 }
 
 void sim_cpu_power_on(struct sim_cpu *c, uint64_t pc, uint64_t x0)
@@ -435,12 +438,17 @@ void sim_cpu_power_on(struct sim_cpu *c, uint64_t pc, uint64_t x0)
 	c->pc = pc;
 	c->x[0] = x0;
 	c->powered = true;
+	if (c->part->gic)
+		sim_gic_update_cpu(c);
 }
 
 void sim_cpu_power_off(struct sim_cpu *c)
 {
 	c->powered = false;
 	sim_cpu_stop_slice(c);
+	/* 1-of-N interrupts routed to this CPU move to one that is on. */
+	if (c->part->gic)
+		sim_gic_update_cpu(c);
 }
 
 bool sim_cpu_is_on(const struct sim_cpu *c)

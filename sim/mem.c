@@ -195,38 +195,6 @@ struct sim_target {
 	uint64_t pa;
 };
 
-/* Build the ESR_EL2 value for a stage-2 abort, as EL2 would receive it. */
-static uint32_t s2_esr(const struct sim_fault *f, unsigned acc, uint32_t flags, unsigned size)
-{
-	uint32_t ec = (acc & SIM_ACC_EXEC) ? SIM_EC_IABT_LOWER : SIM_EC_DABT_LOWER;
-	uint32_t fsc, iss = 0;
-
-	switch (f->type) {
-	case SIM_FAULT_ADDRESS_SIZE: fsc = 0x00 | f->level; break;
-	case SIM_FAULT_TRANSLATION: fsc = 0x04 | f->level; break;
-	case SIM_FAULT_ACCESS_FLAG: fsc = 0x08 | f->level; break;
-	case SIM_FAULT_PERMISSION: fsc = 0x0c | f->level; break;
-	default: fsc = 0x10; break;
-	}
-	iss = fsc;
-	if (!(acc & SIM_ACC_EXEC)) {
-		if ((flags & SIM_MEMF_ISV) && !f->s1ptw) {
-			unsigned sas = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3;
-
-			iss |= 1u << 24 | sas << 22;
-			iss |= (flags & SIM_MEMF_SSE) ? 1u << 21 : 0;
-			iss |= ((flags >> SIM_MEMF_SRT_SHIFT) & 31) << 16;
-			iss |= (flags & SIM_MEMF_SF) ? 1u << 15 : 0;
-			iss |= (flags & SIM_MEMF_ACQREL) ? 1u << 14 : 0;
-		}
-		if ((acc & SIM_ACC_WRITE) && !f->s1ptw)
-			iss |= 1u << 6;
-	}
-	if (f->s1ptw)
-		iss |= 1u << 7;
-	return ec << 26 | 1u << 25 | iss;
-}
-
 /*
  * A stage-2 fault (or an access to nothing when stage-2 is off): a valid-syndrome data
  * access to unmapped space becomes an MMIO exit; anything else an S2 abort exit.
@@ -255,7 +223,7 @@ static void stage2_exit(struct sim_cpu *c, const struct sim_fault *f, uint64_t v
 		x->kind = SIM_EXIT_S2_ABORT;
 		x->s2.ipa = f->ipa;
 		x->s2.va = va;
-		x->s2.esr = s2_esr(f, acc, flags, size);
+		x->s2.esr = sim_abort_esr(c, f, acc, flags, size, 2);
 		x->s2.is_write = write && !f->s1ptw;
 		x->s2.is_fetch = acc & SIM_ACC_EXEC;
 		x->s2.is_permission = f->type == SIM_FAULT_PERMISSION;
@@ -307,6 +275,10 @@ static void tlb_install(struct sim_cpu *c, uint64_t va, struct sim_tlb_entry *ne
 		if (r->pflags[idx] != SIM_PG_DIRTY)
 			e->perm &= ~(SIM_TLB_W_EL0 | SIM_TLB_W_EL1);
 	}
+	/* SCTLR_EL1.A: every data access is alignment-checked, so none takes the fast path
+	 * (the TLB is flushed when A changes). */
+	if (c->sysreg[SR_SCTLR_EL1] & 2)
+		e->perm &= ~(SIM_TLB_R_EL0 | SIM_TLB_R_EL1 | SIM_TLB_W_EL0 | SIM_TLB_W_EL1);
 }
 
 /*

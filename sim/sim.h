@@ -228,6 +228,12 @@ int sim_cpu_run(struct sim_cpu *c, uint64_t budget, struct sim_exit *exit);
 void sim_cpu_complete_mmio(struct sim_cpu *c, uint64_t data);
 /* Inject a synchronous external abort for the last data/instruction abort exit. */
 void sim_cpu_inject_abort(struct sim_cpu *c);
+/*
+ * After SIM_EXIT_SMC (or HVC): treat the call as UNDEFINED instead, as a machine without
+ * the firmware behind that conduit does (QEMU's virt board without EL3: SMC is UNDEF).
+ * The guest takes the UNDEF exception with ELR at the SMC/HVC instruction.
+ */
+void sim_cpu_inject_undef(struct sim_cpu *c);
 /* Thread-safe: make the current or next sim_cpu_run() return SIM_EXIT_KICK promptly. */
 void sim_cpu_kick(struct sim_cpu *c);
 /* Retired instructions of this CPU since creation. */
