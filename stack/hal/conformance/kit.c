@@ -35,7 +35,7 @@ static const char *cap_name(enum hal_cap c)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hal-conformance [--backend NAME] [--check NAME] [--list]\n"
+	fprintf(f, "usage: hal-conformance [--backend NAME] [--check NAME] [--list] [--trace FILE]\n"
 		   "  Runs the HAL conformance checks (docs/HAL.md) on a backend (default: sim).\n"
 		   "  Backends in this build:");
 	for (const char *const *n = hal_backend_names(); *n; n++)
@@ -75,6 +75,7 @@ int main(int argc, char **argv)
 		{ "backend", required_argument, NULL, 'b' },
 		{ "check", required_argument, NULL, 'c' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "trace", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -86,10 +87,11 @@ int main(int argc, char **argv)
 	long capv[64] = { 0 };
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "b:c:lh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "b:c:lt:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'b': backend = optarg; break;
 		case 'c': only = optarg; break;
+		case 't': kit_trace_path = optarg; break;
 		case 'l':
 			for (size_t i = 0; i < kit_nr_checks; i++)
 				printf("%s\n", kit_checks[i].name);

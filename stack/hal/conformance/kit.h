@@ -40,6 +40,9 @@ struct kit_env {
 	bool failed_run;
 };
 
+/* Backend trace file for every machine the kit creates (--trace), or NULL. */
+extern const char *kit_trace_path;
+
 /* A fresh machine + VM with the guest image mapped and vCPU 0 at its entry. */
 int kit_env_new(struct kit_env *e, const struct hal_ops *ops, unsigned nr_vcpus,
 		char *why, size_t whylen);

@@ -16,6 +16,8 @@
 
 extern const uint8_t kit_guest_image[], kit_guest_image_end[];
 
+const char *kit_trace_path;
+
 #define PHYS_BASE	0x40000000ull
 #define PHYS_SIZE	(32ull << 20)
 #define TABLE_POOL	PHYS_BASE			/* first 1 MiB: stage-2 tables */
@@ -68,6 +70,7 @@ int kit_env_new(struct kit_env *e, const struct hal_ops *ops, unsigned nr_vcpus,
 {
 	struct hal_machine_config mc = {
 		.phys_base = PHYS_BASE, .phys_size = PHYS_SIZE, .seed = 7,
+		.trace_path = kit_trace_path,
 	};
 	struct hal_vm_config vc = {
 		.vmid = 1, .ipa_bits = 39, .gicd_base = KIT_GICD, .gicr_base = KIT_GICR,

@@ -41,6 +41,8 @@ _start:
 	mov sp, x12
 	adr x12, vectors
 	msr vbar_el1, x12
+	mov x12, #(3 << 20)		// CPACR_EL1.FPEN: FP/SIMD at EL0 and EL1
+	msr cpacr_el1, x12
 	isb
 	movq x9, MMIO
 	movq x10, DATA
