@@ -40,7 +40,7 @@ LD_cov    := --coverage
 CC_fuzz   := clang
 CF_fuzz   := $(filter-out -Wshadow,$(COMMON)) -O1 -g -fno-omit-frame-pointer \
              -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
-             -DAVF_FUZZING=1
+             -DAVF_FUZZING=1 $(if $(filter x86_64,$(shell uname -m)),-mcx16)
 LD_fuzz   := -fsanitize=fuzzer,address,undefined
 CC_guest  := aarch64-linux-gnu-gcc
 # Guest images are freestanding: no libc, no host headers, their own linker scripts.
