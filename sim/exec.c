@@ -241,6 +241,11 @@ static void take_pending_interrupt(struct sim_cpu *c)
 		sim_take_irq(c);
 }
 
+static unsigned timer_levels(const struct sim_cpu *c)
+{
+	return (unsigned)c->timer.v_level | (unsigned)c->timer.p_level << 1;
+}
+
 int sim_cpu_run(struct sim_cpu *c, uint64_t budget, struct sim_exit *exit)
 {
 	struct sim_machine *m = c->m;
@@ -253,6 +258,20 @@ int sim_cpu_run(struct sim_cpu *c, uint64_t budget, struct sim_exit *exit)
 	if (!c->powered) {
 		exit->kind = SIM_EXIT_OFF;
 		return 0;
+	}
+	/*
+	 * A CPU that stopped in WFI stays there until an interrupt is pending for it
+	 * (masked or not: WFI wakes on the pending state) or one of its timers started
+	 * firing since (KVM wakes a vCPU on its timer even if the GIC has the PPI
+	 * disabled), as KVM_RUN blocks.
+	 */
+	if (c->wfi_wait) {
+		sim_timer_update(c);
+		if (!c->irq_line && !c->fiq_line && !(timer_levels(c) & ~c->wfi_timer_levels)) {
+			exit->kind = SIM_EXIT_WFI;
+			return 0;
+		}
+		c->wfi_wait = false;
 	}
 	for (;;) {
 		uint64_t limit = left < SIM_SLICE_MAX ? left : SIM_SLICE_MAX;
@@ -295,6 +314,8 @@ int sim_cpu_run(struct sim_cpu *c, uint64_t budget, struct sim_exit *exit)
 		}
 	}
 	*exit = c->exit;
+	c->wfi_wait = exit->kind == SIM_EXIT_WFI;
+	c->wfi_timer_levels = timer_levels(c);
 	trace_exit(c, exit);
 	return 0;
 }

@@ -250,6 +250,9 @@ struct sim_cpu {
 	bool mmio_pending;
 	uint64_t mmio_data;
 	bool abort_injected;
+	bool wfi_wait;		/* stopped in WFI: runs return SIM_EXIT_WFI until an
+				 * interrupt is pending or a timer starts firing */
+	unsigned wfi_timer_levels;	/* timer outputs when it stopped (bit 0 virtual) */
 	uint64_t abort_va;	/* VA and kind of the access behind the last abort exit */
 	unsigned abort_acc;
 	uint32_t abort_flags;

@@ -422,7 +422,7 @@ void sim_cpu_reset(struct sim_cpu *c)
 	/* SCTLR_EL1 reset: MMU and caches off; the RES1 bits of Armv8.0. */
 	c->sysreg[SR_SCTLR_EL1] = 0x30d00800;
 	c->excl_valid = false;
-	c->exit_pending = c->mmio_pending = c->abort_injected = false;
+	c->exit_pending = c->mmio_pending = c->abort_injected = c->wfi_wait = false;
 	c->events = SIM_EV_IRQ_CHECK | SIM_EV_REFETCH;
 	c->irq_line = c->fiq_line = false;
 	sim_update_el_perms(c);

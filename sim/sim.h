@@ -186,7 +186,8 @@ enum sim_exit_kind {
 				 * sim_cpu_complete_mmio() before the next run */
 	SIM_EXIT_S2_ABORT,	/* stage-2 fault without a usable syndrome, or a permission
 				 * or instruction-fetch fault: the instruction has not run */
-	SIM_EXIT_WFI,		/* WFI with no interrupt pending: the CPU is idle */
+	SIM_EXIT_WFI,		/* WFI with no interrupt pending: the CPU is idle; runs
+				 * keep returning this until an interrupt is pending */
 	SIM_EXIT_BUDGET,	/* the instruction budget given to sim_cpu_run() ran out */
 	SIM_EXIT_KICK,		/* sim_cpu_kick() was called */
 	SIM_EXIT_OFF,		/* the CPU is powered off (PSCI CPU_OFF, or never on) */
