@@ -70,8 +70,9 @@ def test_command_that_cannot_execute_reports_127():
 
 
 def test_timeout_kills_the_machine_and_keeps_partial_output():
-    # 45 s is several boots' worth here; the probe must be seen running before it hangs.
-    r = riglib.run(["rig-probe", "hang"], timeout=45)
+    # 60 s is ten idle boots' worth here and three on a machine loaded to 10 runnable
+    # processes per core pair; the probe must be seen running before it hangs.
+    r = riglib.run(["rig-probe", "hang"], timeout=60)
     assert r.exit == riglib.EXIT_TIMEOUT, r.describe()
     assert r.timed_out and r.status is None
     assert r.output == b"hang: waiting\n", r.describe()
