@@ -13,10 +13,14 @@
 #define SMCCC_NOT_SUPPORTED	((uint64_t)-1)
 #define SMCCC_INVALID_PARAMETER	((uint64_t)-3)
 
-/* The vendor hypervisor service range (pKVM's calls live here). */
+/*
+ * The hyp's own block of the vendor hypervisor service range: pKVM's calls (function
+ * numbers 0..255, 32- and 64-bit). The rest of the vendor range is for the VMM and its
+ * guests to agree on, so it goes to the host.
+ */
 static bool vendor_hyp_call(uint32_t fn)
 {
-	return (fn & 0xffff0000u) == 0xc6000000u || (fn & 0xffff0000u) == 0x86000000u;
+	return (fn & 0xbfffff00u) == 0x86000000u;
 }
 
 /* Run a guest-initiated transition on the page the guest maps at ipa. */
@@ -82,7 +86,7 @@ unlock:
 	return ret;
 }
 
-bool hyp_guest_call(struct hyp *h, struct hyp_vm *vm, struct hal_exit *x)
+static bool guest_call(struct hyp *h, struct hyp_vm *vm, struct hal_exit *x)
 {
 	uint32_t fn = x->hypercall.func_id;
 	uint64_t a1 = x->hypercall.args[1];
@@ -121,4 +125,19 @@ bool hyp_guest_call(struct hyp *h, struct hyp_vm *vm, struct hal_exit *x)
 		break;
 	}
 	return true;
+}
+
+/* Every guest call passes here, so that an observer (the executable spec) sees it. */
+bool hyp_guest_call(struct hyp *h, struct hyp_vm *vm, struct hal_exit *x)
+{
+	const struct hyp_observer *obs = h->obs;
+	bool handled;
+
+	if (obs)
+		obs->guest_call_before(h->obs_ctx, vm->handle, x->hypercall.args);
+	handled = guest_call(h, vm, x);
+	if (obs)
+		obs->guest_call_after(h->obs_ctx, vm->handle, x->hypercall.args, handled,
+				      x->hypercall.ret);
+	return handled;
 }

@@ -22,7 +22,10 @@ HANDLER(start_teardown) { return hyp_start_teardown(h, (uint32_t)r->x[1]); }
 HANDLER(reclaim_page) { return hyp_reclaim_page(h, r->x[1]); }
 HANDLER(finalize_teardown) { return hyp_finalize_teardown(h, (uint32_t)r->x[1]); }
 HANDLER(load_firmware) { return hyp_load_firmware(h, (uint32_t)r->x[1], r->x[2], r->x[3]); }
-HANDLER(init_vcpu) { return hyp_init_vcpu(h, (uint32_t)r->x[1], r->x[2], r->x[3]); }
+HANDLER(init_vcpu)
+{
+	return hyp_init_vcpu(h, (uint32_t)r->x[1], r->x[2], r->x[3], r->x[4], r->x[5]);
+}
 
 HANDLER(init_vm)
 {
@@ -61,7 +64,7 @@ static const host_handler host_hcall[HYP_HOST_NR_FNS] = {
 	ENTRY(HYP_HOST_POOL_INFO, pool_info),
 };
 
-void hyp_host_call(struct hyp *h, struct hyp_regs *r)
+static void dispatch(struct hyp *h, struct hyp_regs *r)
 {
 	uint64_t fn = r->x[0];
 	host_handler handler = NULL;
@@ -74,6 +77,18 @@ void hyp_host_call(struct hyp *h, struct hyp_regs *r)
 	}
 	r->x[1] = (uint64_t)handler(h, r);
 	r->x[0] = HYP_SMCCC_SUCCESS;
+}
+
+void hyp_host_call(struct hyp *h, struct hyp_regs *r)
+{
+	/* The observer (the executable spec) is read once: it is installed before calls. */
+	const struct hyp_observer *obs = h->obs;
+
+	if (obs)
+		obs->host_call_before(h->obs_ctx, r);
+	dispatch(h, r);
+	if (obs)
+		obs->host_call_after(h->obs_ctx, r);
 }
 
 int64_t hyp_call(struct hyp *h, uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3,

@@ -40,7 +40,9 @@ enum hyp_host_fn {
 	 * x5 = gicr_base, x6 = nr_spis. Out: x2 = VM handle. */
 	HYP_HOST_INIT_VM		= HYP_HOST_FN(2),
 	/* x1 = handle, x2 = vcpu index, x3 = pfn of a page shared with the hyp that
-	 * becomes the vCPU's struct hyp_vcpu_run. */
+	 * becomes the vCPU's struct hyp_vcpu_run, x4 = entry PC, x5 = x0 at entry (the
+	 * FDT address). A protected VM with firmware loaded always enters the firmware
+	 * (its first page), whatever x4 says: the host does not choose a pVM's entry. */
 	HYP_HOST_INIT_VCPU		= HYP_HOST_FN(3),
 	/* x1 = pfn, x2 = handle, x3 = gfn: map a host page into a non-protected guest,
 	 * shared (the host keeps access). */
@@ -65,7 +67,8 @@ enum hyp_host_fn {
 	/* x1 = handle: all pages reclaimed; release the VM's hyp resources. */
 	HYP_HOST_FINALIZE_TEARDOWN	= HYP_HOST_FN(12),
 	/* x1 = handle, x2 = gfn of the firmware base, x3 = number of pages, which must
-	 * already be donated to the VM: the hyp copies pvmfw there itself. */
+	 * already be donated to the VM: the hyp copies pvmfw there itself. Before any
+	 * vCPU is initialised (-EBUSY after). */
 	HYP_HOST_LOAD_FIRMWARE		= HYP_HOST_FN(13),
 	/* Out: x2 = free pages in the hyp's pool. */
 	HYP_HOST_POOL_INFO		= HYP_HOST_FN(14),
@@ -192,5 +195,78 @@ int hyp_query_page(struct hyp *h, uint64_t pfn, enum hyp_page_state *host,
  * NOPAGE if unmapped. -ENOENT: no such VM. */
 int hyp_query_guest(struct hyp *h, uint32_t handle, uint64_t gfn, enum hyp_page_state *st,
 		    uint64_t *pfn);
+
+/*
+ * The VM with this handle as the hyp's tables hold it, for the executable specification:
+ * where its stage 2 lives (so a checker can walk the descriptors itself through
+ * hal_phys_ptr()), its life-cycle state and its vCPUs. 0, or -ENOENT: no such VM.
+ */
+struct hyp_vm_info {
+	uint32_t handle;
+	bool is_protected;
+	bool dying;			/* START_TEARDOWN done, FINALIZE_TEARDOWN not yet */
+	hal_pa_t s2_root;		/* the (first) root table page of its stage 2 */
+	uint64_t vtcr;			/* the VTCR_EL2 value its stage 2 is installed with */
+	unsigned nr_vcpus;
+	uint64_t vcpus_initialized;	/* bit i: INIT_VCPU done for vCPU i */
+	uint64_t vcpus_loaded;		/* bit i: vCPU i is loaded on some thread */
+	bool mmio_guard_enrolled;
+	unsigned nr_mmio_guard;		/* guarded MMIO pages */
+	bool firmware_loaded;
+};
+int hyp_query_vm(struct hyp *h, uint32_t handle, struct hyp_vm_info *out);
+/* The handles of the live VMs (dying ones included), in increasing order: stores up to
+ * max of them in handles and returns how many there are. */
+unsigned hyp_query_vms(struct hyp *h, uint32_t *handles, unsigned max);
+
+/* ---- observers: where the executable specification hooks in --------------------------- */
+
+/*
+ * An observer sees every host call (hyp_host_call()) and every guest call the hyp's guest
+ * call handler receives (during VCPU_RUN, or hyp_test_guest_call()), just before and just
+ * after the hyp handles it, on the calling thread, with no hyp lock held: hooks may use
+ * the query functions above. They must not make host calls. A VCPU_RUN's guest calls
+ * arrive between that host call's before and after. Every hook must be set.
+ *
+ * The executable specification (stack/hyp/spec/spec.h) is one; keeping it behind this
+ * table keeps the hyp library free of any dependency on it.
+ */
+struct hyp_observer {
+	void (*host_call_before)(void *ctx, const struct hyp_regs *in);
+	void (*host_call_after)(void *ctx, const struct hyp_regs *out);
+	/* args: the guest's x0..x6. handled: the hyp answered with ret (x0..x3); false:
+	 * the call goes to the host (HYP_EXIT_HYPERCALL) and ret means nothing. */
+	void (*guest_call_before)(void *ctx, uint32_t handle, const uint64_t args[7]);
+	void (*guest_call_after)(void *ctx, uint32_t handle, const uint64_t args[7],
+				 bool handled, const uint64_t ret[4]);
+	/* hyp_destroy() is running: release ctx. */
+	void (*detach)(void *ctx);
+};
+
+/* Install ops (NULL removes the observer, without detach). Call while no call is in
+ * flight. 0, or -EINVAL if a hook is missing. */
+int hyp_set_observer(struct hyp *h, const struct hyp_observer *ops, void *ctx);
+/* The ctx installed with ops, or NULL if ops is not h's observer. */
+void *hyp_observer_ctx(const struct hyp *h, const struct hyp_observer *ops);
+
+/*
+ * What hyp_init() calls when cfg->check_spec is set, once the hyp is up: it builds the
+ * specification for h and installs it as h's observer. The spec library registers it
+ * (hyp_spec_register()); without one, hyp_init() with check_spec fails with -ENOSYS.
+ * Process-wide; register before the first hyp_init().
+ */
+typedef int (*hyp_spec_installer)(struct hyp *h, const struct hyp_config *cfg);
+void hyp_set_spec_installer(hyp_spec_installer fn);
+
+/*
+ * Test-only (unit tests, fuzzing): handle a guest hypercall as if the vCPU loaded on the
+ * calling thread had issued HVC with x0..x6 = args inside VCPU_RUN, through the same
+ * handler (observers included), without running guest code. Returns 1 if the hyp
+ * answered it (ret = the guest's x0..x3 afterwards), 0 if it would go to the host as
+ * HYP_EXIT_HYPERCALL (ret as the HAL leaves it: x0 NOT_SUPPORTED, x1..x3 unchanged),
+ * -ENOENT if no vCPU of h is loaded here, -EBUSY if its VM is dying. Not part of the
+ * host ABI: hyp_host_call() cannot reach it, as a real EL2 has no such entry.
+ */
+int hyp_test_guest_call(struct hyp *h, const uint64_t args[7], uint64_t ret[4]);
 
 #endif /* AVF_HYP_H */

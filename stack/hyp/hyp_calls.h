@@ -19,7 +19,8 @@ int hyp_host_donate_guest(struct hyp *h, uint64_t pfn, uint32_t handle, uint64_t
 /* vm.c */
 int hyp_init_vm(struct hyp *h, uint64_t flags, uint64_t nr_vcpus, uint64_t ipa_bits,
 		uint64_t gicd, uint64_t gicr, uint64_t nr_spis, uint32_t *handle);
-int hyp_init_vcpu(struct hyp *h, uint32_t handle, uint64_t idx, uint64_t run_pfn);
+int hyp_init_vcpu(struct hyp *h, uint32_t handle, uint64_t idx, uint64_t run_pfn,
+		  uint64_t pc, uint64_t x0);
 int hyp_load_firmware(struct hyp *h, uint32_t handle, uint64_t gfn, uint64_t nr_pages);
 int hyp_start_teardown(struct hyp *h, uint32_t handle);
 int hyp_reclaim_page(struct hyp *h, uint64_t pfn);
@@ -34,6 +35,8 @@ int hyp_vcpu_run(struct hyp *h, uint64_t budget);
  * handled it (the guest continues), false if it must go to the host.
  */
 bool hyp_guest_call(struct hyp *h, struct hyp_vm *vm, struct hal_exit *x);
+/* hyp_destroy(): forget the vCPU the calling thread has loaded if it is one of h's. */
+void hyp_vcpu_forget(struct hyp *h);
 /* Whether a protected VM may have MMIO at gfn (MMIO guard). */
 bool hyp_mmio_allowed(struct hyp *h, struct hyp_vm *vm, uint64_t gfn);
 

@@ -120,7 +120,19 @@ struct hyp_vm {
 	uint64_t nr_guest_pages;	/* pages the guest owns or shares: 0 before finalize */
 	uint64_t nr_running;		/* vCPUs inside VCPU_RUN */
 	bool firmware_loaded;
+	uint64_t firmware_gfn;
+	uint64_t gicd_base, gicr_base;	/* GIC frames: no memory may be mapped there */
 };
+
+/* Whether gfn falls on vm's GIC frames (distributor 64 KiB, 128 KiB per redistributor),
+ * IPAs that belong to the interrupt controller (docs/HAL.md). */
+static inline bool hyp_vm_gfn_is_gic(const struct hyp_vm *vm, uint64_t gfn)
+{
+	uint64_t ipa = gfn << PAGE_SHIFT;
+
+	return (ipa >= vm->gicd_base && ipa - vm->gicd_base < 0x10000) ||
+	       (ipa >= vm->gicr_base && ipa - vm->gicr_base < 0x20000ull * vm->nr_vcpus);
+}
 
 struct hyp_spec;
 
@@ -135,6 +147,9 @@ struct hyp {
 	uint64_t pvmfw_size;
 	bool check_spec;
 	struct hyp_spec *spec;
+	/* hyp_set_observer(): NULL, or hooks around every host and guest call. */
+	const struct hyp_observer *obs;
+	void *obs_ctx;
 };
 
 /* pfn <-> page entry. hyp_pfn_valid() is the first check on any host-supplied pfn. */

@@ -52,6 +52,8 @@ int hyp_init_vm(struct hyp *h, uint64_t flags, uint64_t nr_vcpus, uint64_t ipa_b
 	vm->vmid = (uint16_t)(slot + 1);
 	vm->is_protected = flags & HYP_VM_PROTECTED;
 	vm->nr_vcpus = (unsigned)nr_vcpus;
+	vm->gicd_base = gicd;
+	vm->gicr_base = gicr;
 	cfg = (struct hal_vm_config){
 		.vmid = vm->vmid, .ipa_bits = (unsigned)ipa_bits, .gicd_base = gicd,
 		.gicr_base = gicr, .nr_spis = (unsigned)nr_spis,
@@ -77,7 +79,8 @@ err_unlock:
 	return err;
 }
 
-int hyp_init_vcpu(struct hyp *h, uint32_t handle, uint64_t idx, uint64_t run_pfn)
+int hyp_init_vcpu(struct hyp *h, uint32_t handle, uint64_t idx, uint64_t run_pfn,
+		  uint64_t pc, uint64_t x0)
 {
 	struct hyp_vcpu *v;
 	struct hyp_page *pg;
@@ -113,6 +116,10 @@ int hyp_init_vcpu(struct hyp *h, uint32_t handle, uint64_t idx, uint64_t run_pfn
 	err = hal_vcpu_create(vm->hvm, (unsigned)idx, idx == 0, &v->hv);
 	if (err)
 		goto unlock_vm;
+	if (vm->is_protected && vm->firmware_loaded)
+		pc = vm->firmware_gfn << PAGE_SHIFT;
+	HYP_BUG_ON(hal_vcpu_set_reg(v->hv, HAL_REG_PC, pc) ||
+		   hal_vcpu_set_reg(v->hv, HAL_REG_X0, x0));
 	pg->pinned = 1;
 	v->run_pfn = run_pfn;
 	v->run = hyp_page_ptr(h, run_pfn, true);
@@ -142,6 +149,11 @@ int hyp_load_firmware(struct hyp *h, uint32_t handle, uint64_t gfn, uint64_t nr_
 	err = -ENOENT;
 	if (!vm)
 		goto unlock;
+	/* The range must lie in the IPA space (docs/HYP.md: a gfn outside it is -EINVAL). */
+	err = -EINVAL;
+	if (!hyp_s2_gfn_valid(&vm->s2, gfn) ||
+	    nr_pages > (1ull << (vm->s2.ipa_bits - PAGE_SHIFT)) - gfn)
+		goto unlock;
 	hyp_lock(&vm->lock);
 	err = -EPERM;
 	if (!vm->is_protected || vm->firmware_loaded)
@@ -149,6 +161,9 @@ int hyp_load_firmware(struct hyp *h, uint32_t handle, uint64_t gfn, uint64_t nr_
 	err = -EBUSY;
 	if (vm->state != HYP_VM_ACTIVE)
 		goto unlock_vm;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].initialized)
+			goto unlock_vm;
 	/* Every page must be the guest's alone: then the host cannot have touched it. */
 	for (uint64_t i = 0; i < nr_pages; i++) {
 		uint64_t desc = hyp_s2_get(h, &vm->s2, gfn + i);
@@ -170,6 +185,7 @@ int hyp_load_firmware(struct hyp *h, uint32_t handle, uint64_t gfn, uint64_t nr_
 		memcpy(dst, (const uint8_t *)h->pvmfw + off, n);
 	}
 	vm->firmware_loaded = true;
+	vm->firmware_gfn = gfn;
 	err = 0;
 unlock_vm:
 	hyp_unlock(&vm->lock);
