@@ -209,7 +209,7 @@ static uint64_t run_slice(struct sim_cpu *c, uint64_t limit)
 			n--;
 		}
 		in = &c->code_page->insn[(c->pc >> 2) & (SIM_INSNS_PER_PAGE - 1)];
-		n++;
+		c->slice_done = n++;
 		in->fn(c, in);
 	}
 	return n;
@@ -228,6 +228,7 @@ static uint64_t run_slice_traced(struct sim_cpu *c, uint64_t limit)
 			continue;
 		in = &c->code_page->insn[(c->pc >> 2) & (SIM_INSNS_PER_PAGE - 1)];
 		sim_trace_insn(c, c->code_page->words[(c->pc >> 2) & (SIM_INSNS_PER_PAGE - 1)]);
+		c->slice_done = n - 1;
 		in->fn(c, in);
 	}
 	return n;
@@ -299,6 +300,7 @@ int sim_cpu_run(struct sim_cpu *c, uint64_t budget, struct sim_exit *exit)
 		n = m->trace ? run_slice_traced(c, limit) : run_slice(c, limit);
 		c->retired += n;
 		m->now_ns += n * SIM_NS_PER_INSN;
+		c->slice_done = 0;
 		left -= n;
 		if (c->exit_pending) {
 			c->exit_pending = false;

@@ -195,6 +195,8 @@ struct sim_cpu {
 	uint32_t nzcv;		/* SIM_N | SIM_Z | SIM_C | SIM_V */
 	int64_t slice;		/* non-zero while the run loop may go on; 0 stops it after
 				 * the current instruction (sim_cpu_stop_slice) */
+	uint64_t slice_done;	/* instructions of this slice before the current one: the
+				 * machine clock lags by this much while the CPU runs */
 	struct sim_tlb_entry *tlb;	/* SIM_TLB_ENTRIES entries */
 	uint32_t ctx;		/* (vmid << 16) | current ASID */
 	uint16_t perm_r, perm_w, perm_x;	/* SIM_TLB_*_EL<current> for this EL */
@@ -264,6 +266,12 @@ struct sim_cpu {
 #define SIM_EV_IRQ_CHECK	(1u << 0)	/* interrupt state or masks changed */
 #define SIM_EV_REFETCH		(1u << 1)	/* drop the cached code page */
 #define SIM_EV_TLB_FLUSH	(1u << 2)	/* translation regime changed */
+
+/* Virtual time as the running instruction of c sees it (exact, not slice-granular). */
+static inline uint64_t sim_cpu_now_ns(const struct sim_cpu *c)
+{
+	return sim_machine_now_ns(c->m) + c->slice_done * SIM_NS_PER_INSN;
+}
 
 /* Stop the current slice after this instruction. */
 static inline void sim_cpu_stop_slice(struct sim_cpu *c)

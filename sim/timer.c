@@ -73,6 +73,12 @@ uint64_t sim_timer_counter(const struct sim_machine *m)
 	return (uint64_t)((unsigned __int128)sim_machine_now_ns(m) * SIM_CNTFRQ_HZ / NS_PER_SEC);
 }
 
+/* The counter as the instruction running on c reads it (exact within a slice). */
+static uint64_t cpu_counter(const struct sim_cpu *c)
+{
+	return (uint64_t)((unsigned __int128)sim_cpu_now_ns(c) * SIM_CNTFRQ_HZ / NS_PER_SEC);
+}
+
 /* The first nanosecond at which the counter reads at least ticks (saturating). */
 static uint64_t ticks_to_ns_ceil(uint64_t ticks)
 {
@@ -171,12 +177,12 @@ static int counter_read(struct sim_cpu *c, uint32_t enc, uint64_t *val)
 	case CNTPCT_EL0:
 		if (!el0_allowed(c, CNTKCTL_EL0PCTEN))
 			return -EPERM;
-		*val = sim_timer_counter(c->m);
+		*val = cpu_counter(c);
 		return 0;
 	case CNTVCT_EL0:
 		if (!el0_allowed(c, CNTKCTL_EL0VCTEN))
 			return -EPERM;
-		*val = sim_timer_counter(c->m);	/* CNTVOFF_EL2 == 0 */
+		*val = cpu_counter(c);	/* CNTVOFF_EL2 == 0 */
 		return 0;
 	}
 	return -ENOENT;
@@ -192,7 +198,7 @@ int sim_timer_sysreg_read(struct sim_cpu *c, uint32_t enc, uint64_t *val)
 		return counter_read(c, enc, val);
 	if (!el0_allowed(c, t.el0_enable))
 		return -EPERM;
-	now = sim_timer_counter(c->m);
+	now = cpu_counter(c);
 	switch (reg) {
 	case 0:	/* TVAL: CVAL - counter, low 32 bits (a signed view; bits [63:32] RES0) */
 		*val = (uint32_t)(*t.cval - now);
@@ -227,7 +233,7 @@ int sim_timer_sysreg_write(struct sim_cpu *c, uint32_t enc, uint64_t val)
 		return -EPERM;
 	switch (reg) {
 	case 0:	/* TVAL: CVAL = counter + SignExtend(val[31:0]) */
-		*t.cval = sim_timer_counter(c->m) + (uint64_t)(int64_t)(int32_t)val;
+		*t.cval = cpu_counter(c) + (uint64_t)(int64_t)(int32_t)val;
 		break;
 	case 1:
 		*t.ctl = (uint32_t)val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
