@@ -21,7 +21,7 @@ AVF_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/avf
 ARM64_SYSROOT := $(AVF_CACHE)/arm64-sysroot
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wno-unused-parameter
+           -Wno-unused-parameter -Wno-missing-field-initializers
 COMMON  := -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -I. -MMD -MP
 
 CC_host   := gcc
