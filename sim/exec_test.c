@@ -28,6 +28,7 @@
 #define MSR_CNTV_CTL_X5	0xd51be325u
 #define MSR_CNTV_TVAL_X6 0xd51be306u
 #define B_BACK2	0x17fffffeu	/* b .-8 */
+#define LDR_X1_X2	0xf9400041u	/* ldr x1, [x2] */
 
 struct env {
 	struct sim_machine *m;
@@ -205,6 +206,35 @@ static void test_state_hash_determinism(void **state)
 	assert_true(hashes[0] != hashes[2]);
 }
 
+/*
+ * A misaligned access crossing a page faults as a whole when the memory is Device (MMU
+ * off) even though each half, alone, would be aligned.
+ */
+static void test_page_crossing_alignment_fault(void **state)
+{
+	uint32_t code[] = { LDR_X1_X2, HVC0 };
+	uint32_t vec = HVC0;
+	struct sim_exit x;
+	struct env e;
+	uint64_t esr, far;
+
+	env_new(&e, 1);
+	put(&e, 0, code, 2);
+	put(&e, 0x800 + 0x200, &vec, 1);	/* VBAR + current EL, SPx, synchronous */
+	sim_cpu_set_reg(e.c, SIM_REG_SYS(3, 0, 12, 0, 0), RAM + 0x800);
+	sim_cpu_set_reg(e.c, SIM_REG_X0 + 2, RAM + 0x1ffc);
+	assert_int_equal(sim_cpu_run(e.c, 0, &x), 0);
+	assert_int_equal(x.kind, SIM_EXIT_HVC);
+	assert_int_equal(reg(&e, SIM_REG_PC), RAM + 0xa04);	/* the vector's HVC */
+	esr = reg(&e, SIM_REG_SYS(3, 0, 5, 2, 0));
+	far = reg(&e, SIM_REG_SYS(3, 0, 6, 0, 0));
+	assert_int_equal(esr >> 26, 0x25);
+	assert_int_equal(esr & 0x3f, 0x21);			/* alignment fault */
+	assert_int_equal(far, RAM + 0x1ffc);
+	assert_int_equal(reg(&e, SIM_REG_X0 + 1), 0);		/* nothing loaded */
+	sim_machine_destroy(e.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_self_modifying_code),
 		cmocka_unit_test(test_snapshot_restore),
 		cmocka_unit_test(test_state_hash_determinism),
+		cmocka_unit_test(test_page_crossing_alignment_fault),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

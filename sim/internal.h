@@ -199,6 +199,8 @@ struct sim_cpu {
 				 * machine clock lags by this much while the CPU runs */
 	struct sim_tlb_entry *tlb;	/* SIM_TLB_ENTRIES entries */
 	uint32_t ctx;		/* (vmid << 16) | current ASID */
+	unsigned tlb_blocks;	/* valid TLB entries that came from a block larger than
+				 * a page (TLBI by VA must then scan the whole TLB) */
 	uint16_t perm_r, perm_w, perm_x;	/* SIM_TLB_*_EL<current> for this EL */
 	uint8_t el;		/* 0 or 1 */
 	uint8_t spsel;		/* PSTATE.SP */
@@ -454,7 +456,11 @@ static inline bool sim_tlb_hit(const struct sim_cpu *c, const struct sim_tlb_ent
 		((e->perm & SIM_TLB_GLOBAL) && (e->ctx >> 16) == (c->ctx >> 16)));
 }
 
-/* Fast path: a RAM hit inside one page with the needed permission; else the slow path. */
+/*
+ * Fast path: a RAM hit inside one page with the needed permission (for Device memory,
+ * which is RAM with the MMU off, only when naturally aligned: the slow path raises the
+ * alignment fault); else the slow path.
+ */
 static inline bool sim_mem_read(struct sim_cpu *c, uint64_t va, unsigned size, void *out,
 				uint32_t flags)
 {
@@ -462,7 +468,7 @@ static inline bool sim_mem_read(struct sim_cpu *c, uint64_t va, unsigned size, v
 
 	if (likely(sim_tlb_hit(c, e, va) && (e->perm & c->perm_r) && e->host &&
 		   !(flags & (SIM_MEMF_UNPRIV | SIM_MEMF_ALIGN)) &&
-		   !(e->perm & SIM_TLB_DEVICE) &&
+		   (!(e->perm & SIM_TLB_DEVICE) || !(va & (size - 1))) &&
 		   ((va & SIM_PAGE_MASK) + size) <= SIM_PAGE_SIZE)) {
 		memcpy(out, e->host + (va & SIM_PAGE_MASK), size);
 		return true;
@@ -477,7 +483,7 @@ static inline bool sim_mem_write(struct sim_cpu *c, uint64_t va, unsigned size,
 
 	if (likely(sim_tlb_hit(c, e, va) && (e->perm & c->perm_w) && e->host &&
 		   !(flags & (SIM_MEMF_UNPRIV | SIM_MEMF_ALIGN)) &&
-		   !(e->perm & SIM_TLB_DEVICE) &&
+		   (!(e->perm & SIM_TLB_DEVICE) || !(va & (size - 1))) &&
 		   ((va & SIM_PAGE_MASK) + size) <= SIM_PAGE_SIZE)) {
 		memcpy(e->host + (va & SIM_PAGE_MASK), in, size);
 		return true;

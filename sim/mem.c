@@ -23,6 +23,7 @@ void sim_tlb_flush_all(struct sim_cpu *c)
 {
 	for (unsigned i = 0; i < SIM_TLB_ENTRIES; i++)
 		c->tlb[i].vpage = UINT64_MAX;
+	c->tlb_blocks = 0;
 	c->code_page = NULL;
 	c->events |= SIM_EV_REFETCH;
 	sim_cpu_stop_slice(c);
@@ -38,9 +39,16 @@ static bool entry_covers(const struct sim_tlb_entry *e, uint64_t va)
 void sim_tlb_flush_va(struct sim_cpu *c, uint64_t va, uint16_t asid, bool all_asid,
 		      bool last_level_only)
 {
-	/* Our entries are all leaf translations, so last_level_only changes nothing. */
+	/* Our entries are all leaf translations, so last_level_only changes nothing. With
+	 * no block-derived entry cached, only the slot of va can hold a translation of it. */
+	unsigned first = 0, end = SIM_TLB_ENTRIES;
+
 	(void)last_level_only;
-	for (unsigned i = 0; i < SIM_TLB_ENTRIES; i++) {
+	if (!c->tlb_blocks) {
+		first = (va >> SIM_PAGE_SHIFT) & (SIM_TLB_ENTRIES - 1);
+		end = first + 1;
+	}
+	for (unsigned i = first; i < end; i++) {
 		struct sim_tlb_entry *e = &c->tlb[i];
 
 		if (e->vpage == UINT64_MAX || (e->ctx >> 16) != (c->ctx >> 16))
@@ -189,6 +197,7 @@ uint64_t sim_host_to_pa(struct sim_machine *m, const void *host)
 /* Where one access (within one page) goes. */
 struct sim_target {
 	uint8_t *host;				/* RAM */
+	bool device;				/* Device memory attribute */
 	struct sim_ram *ram;
 	struct sim_mmio_region *mmio;		/* device handler */
 	uint64_t addr;				/* PA (RAM) or offset into mmio */
@@ -260,14 +269,23 @@ static bool alignment_ok(struct sim_cpu *c, uint64_t va, unsigned size, uint32_t
 }
 
 /* Fill the TLB slot for va from a successful translation. */
+static bool from_block(const struct sim_tlb_entry *e)
+{
+	return e->vpage != UINT64_MAX && e->block_shift > SIM_PAGE_SHIFT;
+}
+
 static void tlb_install(struct sim_cpu *c, uint64_t va, struct sim_tlb_entry *ne,
 			struct sim_ram *r)
 {
 	struct sim_tlb_entry *e = sim_tlb_slot(c, va);
 
+	if (from_block(e))
+		c->tlb_blocks--;
 	*e = *ne;
 	e->vpage = va >> SIM_PAGE_SHIFT;
 	e->host = NULL;
+	if (from_block(e))
+		c->tlb_blocks++;
 	if (r) {
 		uint64_t idx = (ne->pa - r->base) >> SIM_PAGE_SHIFT;
 
@@ -327,6 +345,7 @@ static bool resolve(struct sim_cpu *c, uint64_t va, unsigned size, unsigned acc,
 		return false;
 	}
 	memset(t, 0, sizeof(*t));
+	t->device = (ne.perm & SIM_TLB_DEVICE) || !r;
 	t->pa = ne.pa | (va & SIM_PAGE_MASK);
 	if (r) {
 		tlb_install(c, va, &ne, r);
@@ -415,6 +434,23 @@ bool sim_mem_fetch(struct sim_cpu *c, uint64_t pc, struct sim_ram **ram, uint64_
 	return true;
 }
 
+/*
+ * An access crossing a page is misaligned (sizes are powers of two up to 16): it faults
+ * when alignment is required by the instruction or SCTLR_EL1.A, or when either page is
+ * Device memory. Each half on its own would look aligned, so check the whole.
+ */
+static bool crossing_aligned_ok(struct sim_cpu *c, uint64_t va, unsigned size, unsigned acc,
+				uint32_t flags, const struct sim_target *t)
+{
+	struct sim_fault f = { .type = SIM_FAULT_ALIGNMENT, .stage = 1 };
+
+	if (!(flags & SIM_MEMF_ALIGN) && !(c->sysreg[SR_SCTLR_EL1] & 2) &&
+	    (!t || (!t[0].device && !t[1].device)))
+		return true;
+	sim_raise_abort(c, &f, va, acc, flags, size);
+	return false;
+}
+
 bool sim_mem_read_slow(struct sim_cpu *c, uint64_t va, unsigned size, void *out,
 		       uint32_t flags)
 {
@@ -431,8 +467,10 @@ bool sim_mem_read_slow(struct sim_cpu *c, uint64_t va, unsigned size, void *out,
 		return true;
 	}
 	/* Crossing a page: both halves must resolve to RAM before anything is read. */
-	if (!resolve(c, va, first, SIM_ACC_READ, flags, NULL, &t[0]) ||
-	    !resolve(c, va + first, size - first, SIM_ACC_READ, flags, NULL, &t[1]))
+	if (!crossing_aligned_ok(c, va, size, SIM_ACC_READ, flags, NULL) ||
+	    !resolve(c, va, first, SIM_ACC_READ, flags, NULL, &t[0]) ||
+	    !resolve(c, va + first, size - first, SIM_ACC_READ, flags, NULL, &t[1]) ||
+	    !crossing_aligned_ok(c, va, size, SIM_ACC_READ, flags, t))
 		return false;
 	if (t[0].mmio || t[1].mmio) {
 		external_abort(c, va, SIM_ACC_READ, flags, size);
@@ -453,10 +491,12 @@ bool sim_mem_write_slow(struct sim_cpu *c, uint64_t va, unsigned size, const voi
 	uint8_t tmp[16];
 
 	memcpy(tmp, in, size);
+	if (n == 2 && !crossing_aligned_ok(c, va, size, SIM_ACC_WRITE, flags, NULL))
+		return false;
 	if (!resolve(c, va, n == 1 ? size : first, SIM_ACC_WRITE, flags, tmp, &t[0]))
 		return false;
-	if (n == 2 && !resolve(c, va + first, size - first, SIM_ACC_WRITE, flags, tmp + first,
-			       &t[1]))
+	if (n == 2 && (!resolve(c, va + first, size - first, SIM_ACC_WRITE, flags, tmp + first,
+				&t[1]) || !crossing_aligned_ok(c, va, size, SIM_ACC_WRITE, flags, t)))
 		return false;
 	if (t[0].mmio) {
 		if (n == 1)
