@@ -19,7 +19,7 @@
 #define KIT_MMIO	0x10000000ull
 #define KIT_DATA	0x80100000ull
 #define KIT_GICD	0x3fff0000ull
-#define KIT_GICR	0x3ffd0000ull
+#define KIT_GICR	0x3ff70000ull	/* room for 4 redistributors below GICD */
 
 enum kit_test {
 	KT_HVC, KT_MMIO, KT_OFF, KT_RESET, KT_S2_UNMAPPED, KT_S2_PERM, KT_S2_REMAP,

@@ -14,7 +14,7 @@
 	.equ MMIO,		0x10000000
 	.equ DATA,		0x80100000
 	.equ GICD,		0x3fff0000
-	.equ GICR,		0x3ffd0000
+	.equ GICR,		0x3ff70000	// 4 x 128 KiB redistributors below GICD
 
 	.macro movq reg, val
 	movz \reg, #((\val) & 0xffff)
