@@ -17,9 +17,12 @@
 #include "sim/sim.h"
 #include "stack/hal/hal_backend.h"
 
+struct simb_vm;
+
 struct simb_machine {
 	struct hal_machine base;
 	struct sim_machine *sim;
+	struct simb_vm *vms[64];	/* live VMs: destroyed with the machine */
 	uint64_t *revoked;		/* one bit per page of physical memory */
 	uint64_t pages;
 };
@@ -78,10 +81,15 @@ static int simb_machine_create(const struct hal_machine_config *cfg, struct hal_
 	return 0;
 }
 
+static void simb_vm_destroy(struct hal_vm *hvm);
+
 static void simb_machine_destroy(struct hal_machine *hm)
 {
 	struct simb_machine *m = to_m(hm);
 
+	for (unsigned i = 0; i < 64; i++)
+		if (m->vms[i])
+			simb_vm_destroy((struct hal_vm *)m->vms[i]);
 	sim_machine_destroy(m->sim);
 	free(m->revoked);
 	free(m);
@@ -242,11 +250,16 @@ static int simb_vm_create(struct hal_machine *hm, const struct hal_vm_config *cf
 
 	if (!vm)
 		return -ENOMEM;
-	rc = sim_part_create(to_m(hm)->sim, &pcfg, &vm->part);
+	unsigned slot;
+
+	for (slot = 0; slot < 64 && to_m(hm)->vms[slot]; slot++)
+		;
+	rc = slot == 64 ? -ENOSPC : sim_part_create(to_m(hm)->sim, &pcfg, &vm->part);
 	if (rc) {
 		free(vm);
 		return hal_fail(hm, rc, "sim: create VM %u: %s", cfg->vmid, strerror(-rc));
 	}
+	to_m(hm)->vms[slot] = vm;
 	*out = &vm->base;
 	return 0;
 }
@@ -254,6 +267,11 @@ static int simb_vm_create(struct hal_machine *hm, const struct hal_vm_config *cf
 static void simb_vm_destroy(struct hal_vm *hvm)
 {
 	struct simb_vm *vm = to_vm(hvm);
+	struct simb_machine *m = to_m(hvm->m);
+
+	for (unsigned i = 0; i < 64; i++)
+		if (m->vms[i] == vm)
+			m->vms[i] = NULL;
 
 	sim_part_destroy(vm->part);
 	for (unsigned i = 0; i < 64; i++)
