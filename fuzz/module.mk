@@ -4,3 +4,23 @@ FUZZERS += hyp_host_calls
 hyp_host_calls_SRCS := fuzz/hyp_host_calls.c
 hyp_host_calls_LIBS := hyp hal sim
 hyp_host_calls_LDLIBS := -lpthread
+
+# virtio devices' queue processing (stack/vmm): one target per device on a shared harness
+# (fuzz/virtio_fuzz.c: fake guest memory, a fake driver, op decoding and oracles).
+VIRTIO_FUZZ_DEVICES := blk console vsock net rng
+$(foreach d,$(VIRTIO_FUZZ_DEVICES),$(eval FUZZERS += virtio_$(d))\
+$(eval virtio_$(d)_SRCS := fuzz/virtio_$(d).c fuzz/virtio_fuzz.c)\
+$(eval virtio_$(d)_LIBS := vmm)$(eval virtio_$(d)_LDLIBS := -lpthread))
+
+# Signed payload parsing and verification (stack/guest/payload), OpenSSL as the oracle.
+FUZZERS += payload_verify
+payload_verify_SRCS := fuzz/payload_verify.c
+payload_verify_LIBS := guestpayload guestcrypto
+payload_verify_LDLIBS := -lcrypto
+
+# The guest FDT reader and the firmware's DT checks (stack/guest/fdt, pvmfw), libfdt as
+# the oracle.
+FUZZERS += fdt_reader
+fdt_reader_SRCS := fuzz/fdt_reader.c
+fdt_reader_LIBS := pvmfwcore guestpayload guestfdt guestcrypto
+fdt_reader_LDLIBS := -lfdt

@@ -319,6 +319,15 @@ static bool resolve(struct sim_cpu *c, uint64_t va, unsigned size, unsigned acc,
 			struct sim_mmio_region *mr = f.type == SIM_FAULT_TRANSLATION && !f.s1ptw ?
 				sim_part_find_mmio(c->part, f.ipa) : NULL;
 
+			/*
+			 * A device emulated for a VM (its GIC) is reached the way KVM reaches
+			 * its in-kernel devices: only accesses with a valid syndrome can be
+			 * emulated; any other (writeback, pair, SIMD) is a stage-2 abort.
+			 */
+			if (mr && !(acc & SIM_ACC_EXEC) && !(flags & SIM_MEMF_ISV)) {
+				stage2_exit(c, &f, va, acc, flags, size, wdata);
+				return false;
+			}
 			if (mr && !(acc & SIM_ACC_EXEC)) {
 				if (!alignment_ok(c, va, size, flags, true)) {
 					f = (struct sim_fault){ .type = SIM_FAULT_ALIGNMENT, .stage = 1 };
