@@ -5,6 +5,12 @@ hyp_host_calls_SRCS := fuzz/hyp_host_calls.c
 hyp_host_calls_LIBS := hyp hal sim
 hyp_host_calls_LDLIBS := -lpthread
 
+# The hyp against its executable specification: host and guest calls across several VMs.
+FUZZERS += hyp_spec_calls
+hyp_spec_calls_SRCS := fuzz/hyp_spec_calls.c
+hyp_spec_calls_LIBS := hypspec hyp hal sim
+hyp_spec_calls_LDLIBS := -lpthread
+
 # virtio devices' queue processing (stack/vmm): one target per device on a shared harness
 # (fuzz/virtio_fuzz.c: fake guest memory, a fake driver, op decoding and oracles).
 VIRTIO_FUZZ_DEVICES := blk console vsock net rng

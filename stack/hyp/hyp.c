@@ -8,6 +8,29 @@
 
 #include "stack/hyp/hyp_calls.h"
 
+/* hyp_set_spec_installer(): process-wide, set before the first hyp_init(). */
+static hyp_spec_installer spec_installer;
+
+void hyp_set_spec_installer(hyp_spec_installer fn)
+{
+	spec_installer = fn;
+}
+
+int hyp_set_observer(struct hyp *h, const struct hyp_observer *ops, void *ctx)
+{
+	if (ops && (!ops->host_call_before || !ops->host_call_after ||
+		    !ops->guest_call_before || !ops->guest_call_after || !ops->detach))
+		return -EINVAL;
+	h->obs = ops;
+	h->obs_ctx = ops ? ctx : NULL;
+	return 0;
+}
+
+void *hyp_observer_ctx(const struct hyp *h, const struct hyp_observer *ops)
+{
+	return ops && h->obs == ops ? h->obs_ctx : NULL;
+}
+
 int hyp_init(struct hal_machine *m, const struct hyp_config *cfg, struct hyp **out)
 {
 	struct hyp *h;
@@ -53,6 +76,14 @@ int hyp_init(struct hal_machine *m, const struct hyp_config *cfg, struct hyp **o
 	if (err)
 		goto err_pool;
 	h->check_spec = cfg->check_spec;
+	if (cfg->check_spec) {
+		/* Checking was asked for: without a specification, refuse to run unchecked. */
+		err = spec_installer ? spec_installer(h, cfg) : -ENOSYS;
+		if (err) {
+			hyp_destroy(h);
+			return err;
+		}
+	}
 	*out = h;
 	return 0;
 
@@ -69,6 +100,9 @@ void hyp_destroy(struct hyp *h)
 {
 	if (!h)
 		return;
+	if (h->obs)
+		h->obs->detach(h->obs_ctx);
+	hyp_vcpu_forget(h);
 	for (unsigned i = 0; i < HYP_MAX_VMS; i++) {
 		if (h->vms[i]) {
 			hal_vm_destroy(h->vms[i]->hvm);
@@ -126,4 +160,50 @@ int hyp_query_guest(struct hyp *h, uint32_t handle, uint64_t gfn, enum hyp_page_
 	*st = (enum hyp_page_state)((desc & S2_SW_STATE_MASK) >> S2_SW_STATE_SHIFT);
 	*pfn = (desc & S2_OA_MASK) >> PAGE_SHIFT;
 	return 0;
+}
+
+int hyp_query_vm(struct hyp *h, uint32_t handle, struct hyp_vm_info *out)
+{
+	struct hyp_vm *vm;
+
+	memset(out, 0, sizeof(*out));
+	hyp_lock(&h->lock);
+	vm = hyp_vm_get(h, handle);
+	if (!vm) {
+		hyp_unlock(&h->lock);
+		return -ENOENT;
+	}
+	hyp_lock(&vm->lock);
+	out->handle = vm->handle;
+	out->is_protected = vm->is_protected;
+	out->dying = vm->state == HYP_VM_DYING;
+	out->s2_root = hal_pa(vm->s2.root_pfn << PAGE_SHIFT);
+	out->vtcr = vm->s2.vtcr;
+	out->nr_vcpus = vm->nr_vcpus;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		out->vcpus_initialized |= (uint64_t)vm->vcpus[i].initialized << i;
+		out->vcpus_loaded |= (uint64_t)vm->vcpus[i].loaded << i;
+	}
+	out->mmio_guard_enrolled = vm->mmio_enrolled;
+	out->nr_mmio_guard = vm->nr_mmio_guard;
+	out->firmware_loaded = vm->firmware_loaded;
+	hyp_unlock(&vm->lock);
+	hyp_unlock(&h->lock);
+	return 0;
+}
+
+unsigned hyp_query_vms(struct hyp *h, uint32_t *handles, unsigned max)
+{
+	unsigned n = 0;
+
+	hyp_lock(&h->lock);
+	for (unsigned i = 0; i < HYP_MAX_VMS; i++) {
+		if (!h->vms[i])
+			continue;
+		if (n < max)
+			handles[n] = h->vms[i]->handle;
+		n++;
+	}
+	hyp_unlock(&h->lock);
+	return n;
 }

@@ -44,7 +44,9 @@ static int guest_page_call(struct hyp *h, enum hyp_transition_id t, uint64_t pfn
 		return -ENOENT;
 	}
 	hyp_lock(&vm->lock);
-	err = hyp_transition(h, t, pfn, vm, gfn);
+	/* The HAL forbids memory on the GIC's IPAs: a guest would find a page of the
+	 * host's choosing where it expects its interrupt controller. */
+	err = hyp_vm_gfn_is_gic(vm, gfn) ? -EINVAL : hyp_transition(h, t, pfn, vm, gfn);
 	hyp_unlock(&vm->lock);
 	hyp_unlock(&h->lock);
 	return err;

@@ -195,3 +195,49 @@ int hyp_vcpu_run(struct hyp *h, uint64_t budget)
 	hyp_unlock(&h->lock);
 	return err;
 }
+
+void hyp_vcpu_forget(struct hyp *h)
+{
+	/* Only this thread's record can be reached; another thread's dies with it. */
+	if (loaded.h == h)
+		memset(&loaded, 0, sizeof(loaded));
+}
+
+int hyp_test_guest_call(struct hyp *h, const uint64_t args[7], uint64_t ret[4])
+{
+	struct hyp_vm *vm = loaded.vm;
+	struct hal_exit x = { .kind = HAL_EXIT_HYPERCALL };
+	bool handled;
+	int err = 0;
+
+	if (loaded.h != h)
+		return -ENOENT;
+	/* Count as running, as VCPU_RUN does around its guest. */
+	hyp_lock(&h->lock);
+	hyp_lock(&vm->lock);
+	if (vm->state != HYP_VM_ACTIVE)
+		err = -EBUSY;
+	else
+		vm->nr_running++;
+	hyp_unlock(&vm->lock);
+	hyp_unlock(&h->lock);
+	if (err)
+		return err;
+
+	/* What the HAL hands over for an HVC: x0..x6, and x0 NOT_SUPPORTED, x1..x3 kept
+	 * until someone answers. */
+	x.hypercall.conduit = HAL_CONDUIT_HVC;
+	x.hypercall.func_id = (uint32_t)args[0];
+	memcpy(x.hypercall.args, args, sizeof(x.hypercall.args));
+	x.hypercall.ret[0] = (uint64_t)-1;
+	memcpy(&x.hypercall.ret[1], &args[1], 3 * sizeof(uint64_t));
+	handled = hyp_guest_call(h, vm, &x);
+	memcpy(ret, x.hypercall.ret, sizeof(x.hypercall.ret));
+
+	hyp_lock(&h->lock);
+	hyp_lock(&vm->lock);
+	vm->nr_running--;
+	hyp_unlock(&vm->lock);
+	hyp_unlock(&h->lock);
+	return handled;
+}

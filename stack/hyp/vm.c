@@ -31,9 +31,12 @@ int hyp_init_vm(struct hyp *h, uint64_t flags, uint64_t nr_vcpus, uint64_t ipa_b
 	struct hyp_vm *vm;
 	int slot, err;
 
+	/* Everything the HAL would refuse too (docs/HAL.md: SPIs 32..960 by 32, GIC frames
+	 * 64 KiB aligned), so that a malformed call is -EINVAL whatever the pool holds. */
 	if (flags & ~(uint64_t)HYP_VM_PROTECTED || !nr_vcpus || nr_vcpus > HYP_MAX_VCPUS ||
 	    nr_vcpus > (uint64_t)hal_capability(h->m, HAL_CAP_MAX_VCPUS) || ipa_bits < 32 ||
-	    ipa_bits > 39 || nr_spis > 960)
+	    ipa_bits > 39 || nr_spis < 32 || nr_spis > 960 || nr_spis % 32 ||
+	    gicd % 0x10000 || gicr % 0x10000)
 		return -EINVAL;
 	vm = calloc(1, sizeof(*vm));
 	if (!vm)
