@@ -201,6 +201,9 @@ fuzz: deps
 bench: deps
 	@$(MAKE) --no-print-directory host guest
 	@scripts/bench $(BUILD)
+	@echo "== hyp: hypercall round trips and stage-2 costs (sim backend)"
+	@$(BUILD)/host/bin/hyp-bench
+	@scripts/bench-vmm $(BUILD)
 
 clean:
 	rm -rf $(BUILD) coverage/html coverage/*.info
