@@ -28,20 +28,20 @@ static void board_uart_irq(void *opaque, bool level)
 	sim_part_set_irq(b->part, 32 + VIRT_UART_SPI, level, 0);
 }
 
-static int board_check_config(const struct board_config *cfg, struct board_error *err)
+static int board_check_config(const struct board_config *cfg, struct img_error *err)
 {
 	if (cfg->smp < 1 || cfg->smp > BOARD_MAX_CPUS)
-		return board_fail(err, EINVAL, "%u CPUs: between 1 and %d are supported",
-				  cfg->smp, BOARD_MAX_CPUS);
+		return img_fail(err, EINVAL, "%u CPUs: between 1 and %d are supported",
+				cfg->smp, BOARD_MAX_CPUS);
 	if (cfg->mem_size < BOARD_MIN_MEM || cfg->mem_size > BOARD_MAX_MEM ||
 	    (cfg->mem_size & 0xfff))
-		return board_fail(err, EINVAL, "RAM size 0x%" PRIx64 ": must be a multiple of "
-				  "4 KiB between 1 MiB and 64 GiB", cfg->mem_size);
+		return img_fail(err, EINVAL, "RAM size 0x%" PRIx64 ": must be a multiple of "
+				"4 KiB between 1 MiB and 64 GiB", cfg->mem_size);
 	return 0;
 }
 
 /* Create the CPUs and check the sim gives them the MPIDRs the FDT will announce. */
-static int board_create_cpus(struct board *b, struct board_error *err)
+static int board_create_cpus(struct board *b, struct img_error *err)
 {
 	uint64_t mpidr;
 	unsigned i;
@@ -50,20 +50,20 @@ static int board_create_cpus(struct board *b, struct board_error *err)
 	for (i = 0; i < b->cfg.smp; i++) {
 		ret = sim_cpu_create(b->part, i, &b->cpus[i]);
 		if (ret)
-			return board_fail(err, -ret, "create CPU %u: %s", i, strerror(-ret));
+			return img_fail(err, -ret, "create CPU %u: %s", i, strerror(-ret));
 		ret = sim_cpu_get_reg(b->cpus[i], MPIDR_EL1, &mpidr);
 		if (ret)
-			return board_fail(err, -ret, "CPU %u: read MPIDR_EL1: %s", i,
-					  strerror(-ret));
+			return img_fail(err, -ret, "CPU %u: read MPIDR_EL1: %s", i,
+					strerror(-ret));
 		if ((mpidr & MPIDR_HWID_MASK) != virt_cpu_affinity(i))
-			return board_fail(err, EINVAL, "CPU %u: MPIDR_EL1 is 0x%" PRIx64
-					  ", the device tree says affinity 0x%" PRIx64, i,
-					  mpidr, virt_cpu_affinity(i));
+			return img_fail(err, EINVAL, "CPU %u: MPIDR_EL1 is 0x%" PRIx64
+					", the device tree says affinity 0x%" PRIx64, i,
+					mpidr, virt_cpu_affinity(i));
 	}
 	return 0;
 }
 
-static int board_build(struct board *b, FILE *console, struct board_error *err)
+static int board_build(struct board *b, FILE *console, struct img_error *err)
 {
 	struct sim_machine_config mcfg = {
 		.seed = b->cfg.seed, .max_cpus = b->cfg.smp, .trace_path = b->cfg.trace_path,
@@ -76,26 +76,26 @@ static int board_build(struct board *b, FILE *console, struct board_error *err)
 
 	ret = sim_machine_create(&mcfg, &b->m);
 	if (ret)
-		return board_fail(err, -ret, "create machine: %s", strerror(-ret));
+		return img_fail(err, -ret, "create machine: %s", strerror(-ret));
 	ret = sim_machine_add_ram(b->m, VIRT_RAM_BASE, b->cfg.mem_size);
 	if (ret)
-		return board_fail(err, -ret, "add RAM (0x%" PRIx64 " bytes at 0x%llx): %s",
-				  b->cfg.mem_size, (unsigned long long)VIRT_RAM_BASE,
-				  strerror(-ret));
+		return img_fail(err, -ret, "add RAM (0x%" PRIx64 " bytes at 0x%llx): %s",
+				b->cfg.mem_size, (unsigned long long)VIRT_RAM_BASE,
+				strerror(-ret));
 	ret = sim_part_create(b->m, &pcfg, &b->part);
 	if (ret)
-		return board_fail(err, -ret, "create partition with GICv3: %s", strerror(-ret));
+		return img_fail(err, -ret, "create partition with GICv3: %s", strerror(-ret));
 	pl011_init(&b->uart, console, board_uart_irq, b);
 	ret = sim_part_add_mmio(b->part, VIRT_UART_BASE, VIRT_UART_SIZE, &board_uart_ops,
 				&b->uart);
 	if (ret)
-		return board_fail(err, -ret, "map PL011 at 0x%llx: %s",
-				  (unsigned long long)VIRT_UART_BASE, strerror(-ret));
+		return img_fail(err, -ret, "map PL011 at 0x%llx: %s",
+				(unsigned long long)VIRT_UART_BASE, strerror(-ret));
 	return board_create_cpus(b, err);
 }
 
 int board_create(const struct board_config *cfg, FILE *console, FILE *diag,
-		 struct board **out, struct board_error *err)
+		 struct board **out, struct img_error *err)
 {
 	struct board *b;
 	int ret;
@@ -105,7 +105,7 @@ int board_create(const struct board_config *cfg, FILE *console, FILE *diag,
 		return ret;
 	b = calloc(1, sizeof(*b));
 	if (!b)
-		return board_fail(err, ENOMEM, "out of memory");
+		return img_fail(err, ENOMEM, "out of memory");
 	b->cfg = *cfg;
 	b->diag = diag;
 	ret = board_build(b, console, err);
@@ -127,16 +127,16 @@ void board_destroy(struct board *b)
 }
 
 static int board_write(struct board *b, uint64_t pa, const void *src, uint64_t len,
-		       const char *what, struct board_error *err)
+		       const char *what, struct img_error *err)
 {
 	if (len && sim_phys_write(b->m, pa, src, len))
-		return board_fail(err, EFAULT, "write %s to [0x%" PRIx64 ", +0x%" PRIx64 "): "
+		return img_fail(err, EFAULT, "write %s to [0x%" PRIx64 ", +0x%" PRIx64 "): "
 				  "not RAM", what, pa, len);
 	return 0;
 }
 
 /* Build the FDT for this boot and store it at the planned address. */
-static int board_write_fdt(struct board *b, struct board_error *err)
+static int board_write_fdt(struct board *b, struct img_error *err)
 {
 	struct fdt_virt_params p = {
 		.ram_base = VIRT_RAM_BASE, .ram_size = b->cfg.mem_size,
@@ -151,7 +151,7 @@ static int board_write_fdt(struct board *b, struct board_error *err)
 	p.kaslr_seed = sim_machine_random_u64(b->m);
 	blob = calloc(1, VIRT_FDT_SIZE);
 	if (!blob)
-		return board_fail(err, ENOMEM, "out of memory for the FDT");
+		return img_fail(err, ENOMEM, "out of memory for the FDT");
 	ret = fdt_virt_build(&p, blob, VIRT_FDT_SIZE, err);
 	if (!ret)
 		ret = board_write(b, b->plan.dtb_pa, blob, VIRT_FDT_SIZE, "DTB", err);
@@ -159,7 +159,7 @@ static int board_write_fdt(struct board *b, struct board_error *err)
 	return ret;
 }
 
-static int board_write_stub(struct board *b, struct board_error *err)
+static int board_write_stub(struct board *b, struct img_error *err)
 {
 	uint8_t bytes[BOARD_STUB_WORDS * 4];
 	unsigned i;
@@ -174,8 +174,8 @@ static int board_write_stub(struct board *b, struct board_error *err)
 }
 
 /* Copy the image, initrd, stub and DTB into RAM (which starts zero-filled). */
-static int board_place(struct board *b, const struct board_image *img,
-		       const uint8_t *initrd, size_t initrd_size, struct board_error *err)
+static int board_place(struct board *b, const struct img_plan *img,
+		       const uint8_t *initrd, size_t initrd_size, struct img_error *err)
 {
 	unsigned i;
 	int ret;
@@ -201,16 +201,20 @@ static int board_place(struct board *b, const struct board_image *img,
 
 int board_load(struct board *b, const uint8_t *image, size_t image_size,
 	       bool have_initrd, const uint8_t *initrd, size_t initrd_size,
-	       struct board_error *err)
+	       struct img_error *err)
 {
-	struct board_ram ram = { .base = VIRT_RAM_BASE, .size = b->cfg.mem_size };
-	struct board_image img;
+	/* QEMU's placement: a boot stub at the start of RAM, raw images at 512 KiB. */
+	struct img_ram ram = {
+		.base = VIRT_RAM_BASE, .size = b->cfg.mem_size,
+		.stub_size = VIRT_BOOT_STUB_SIZE, .raw_offset = VIRT_KERNEL_OFFSET,
+	};
+	struct img_plan img;
 	int ret;
 
 	if (b->loaded)
-		return board_fail(err, EBUSY, "an image is already loaded");
-	ret = board_load_image(image, image_size, b->cfg.format, b->cfg.have_load_addr,
-			       b->cfg.load_addr, &ram, &img, err);
+		return img_fail(err, EBUSY, "an image is already loaded");
+	ret = img_load(image, image_size, b->cfg.format, b->cfg.have_load_addr,
+		       b->cfg.load_addr, &ram, &img, err);
 	if (ret)
 		return ret;
 	ret = board_boot_plan(&img, &ram, have_initrd, initrd_size, &b->plan, err);

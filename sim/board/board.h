@@ -18,9 +18,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/board/error.h"
+#include "lib/image/error.h"
+#include "lib/image/image.h"
 #include "sim/board/boot.h"
-#include "sim/board/image.h"
 
 /*
  * Process exit statuses of `avf-sim run`, one meaning each (docs/AVF-SIM.md). 124
@@ -45,7 +45,7 @@ enum board_status {
 
 struct board_config {
 	const char *image_path;
-	enum board_image_format format;
+	enum img_format format;
 	bool have_load_addr;		/* --load-addr given: raw image at load_addr */
 	uint64_t load_addr;
 	const char *initrd_path;	/* NULL: none */
@@ -69,7 +69,7 @@ struct board;
  * configuration or -ENOMEM, with a message.
  */
 int board_create(const struct board_config *cfg, FILE *console, FILE *diag,
-		 struct board **out, struct board_error *err);
+		 struct board **out, struct img_error *err);
 void board_destroy(struct board *b);
 
 /*
@@ -79,7 +79,7 @@ void board_destroy(struct board *b);
  */
 int board_load(struct board *b, const uint8_t *image, size_t image_size,
 	       bool have_initrd, const uint8_t *initrd, size_t initrd_size,
-	       struct board_error *err);
+	       struct img_error *err);
 
 /* Where board_load() put things (valid after it succeeded). */
 const struct board_boot_plan *board_boot_info(const struct board *b);
@@ -88,7 +88,7 @@ const struct board_boot_plan *board_boot_info(const struct board *b);
  * Run every CPU, round robin in one thread, until the guest powers off or cannot go on.
  * Returns the exit status; for anything but BOARD_EXIT_POWEROFF, msg says why.
  */
-enum board_status board_run(struct board *b, struct board_error *msg);
+enum board_status board_run(struct board *b, struct img_error *msg);
 
 struct board_stats {
 	uint64_t retired;		/* instructions, all CPUs */
@@ -108,7 +108,7 @@ void board_get_stats(const struct board *b, struct board_stats *st);
  * or -EINVAL with a message naming the option and the problem.
  */
 int board_parse_args(int argc, char *argv[], struct board_config *cfg,
-		     struct board_error *err);
+		     struct img_error *err);
 void board_usage(FILE *f);
 
 /*
@@ -127,6 +127,6 @@ int board_parse_u64(const char *s, uint64_t *out);
  * a message ("cannot open: No such file or directory").
  */
 int board_read_file(const char *path, uint64_t limit, uint8_t **data, size_t *size,
-		    struct board_error *err);
+		    struct img_error *err);
 
 #endif /* AVF_SIM_BOARD_BOARD_H */

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
+#include "lib/image/test_util.h"
 #include "sim/board/board_priv.h"
-#include "sim/board/test_util.h"
 #include "sim/board/virt.h"
 
 /* ---- a small A64 assembler ---- */
@@ -106,7 +106,7 @@ struct run {
 	FILE *console;
 	char *text;
 	size_t len;
-	struct board_error err;
+	struct img_error err;
 	enum board_status status;
 	struct board_stats st;
 };
@@ -152,7 +152,7 @@ static void run_prog(struct run *r, const struct board_config *cfg, const struct
 	run_go(r);
 }
 
-static void assert_msg_contains(const struct board_error *err, const char *needle)
+static void assert_msg_contains(const struct img_error *err, const char *needle)
 {
 	if (!strstr(err->msg, needle))
 		fail_msg("message \"%s\" lacks \"%s\"", err->msg, needle);

@@ -37,7 +37,7 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
-static void boot_plan_elf(const struct board_image *img, const struct board_ram *ram,
+static void boot_plan_elf(const struct img_plan *img, const struct img_ram *ram,
 			  struct board_boot_plan *p)
 {
 	/* Room below the image: QEMU's dtb_limit is the image's lowest address. */
@@ -48,9 +48,9 @@ static void boot_plan_elf(const struct board_image *img, const struct board_ram 
 	p->pc = img->entry;
 }
 
-static int boot_plan_linux(const struct board_image *img, const struct board_ram *ram,
+static int boot_plan_linux(const struct img_plan *img, const struct img_ram *ram,
 			   uint64_t initrd_size, struct board_boot_plan *p,
-			   struct board_error *err)
+			   struct img_error *err)
 {
 	uint64_t ram_end = ram->base + ram->size;
 	uint64_t start = ram->base + (ram->size / 2 < VIRT_INITRD_MAX_OFFSET ?
@@ -60,17 +60,17 @@ static int boot_plan_linux(const struct board_image *img, const struct board_ram
 		start = img->high;
 	start = align_up(start, VIRT_INITRD_ALIGN);
 	if (p->has_initrd && (start >= ram_end || initrd_size > ram_end - start))
-		return board_fail(err, ERANGE, "initrd (0x%" PRIx64 " bytes) does not fit in "
-				  "RAM after the kernel: it would start at 0x%" PRIx64 " and RAM "
-				  "ends at 0x%" PRIx64, initrd_size, start, ram_end);
+		return img_fail(err, ERANGE, "initrd (0x%" PRIx64 " bytes) does not fit in "
+				"RAM after the kernel: it would start at 0x%" PRIx64 " and RAM "
+				"ends at 0x%" PRIx64, initrd_size, start, ram_end);
 	if (p->has_initrd) {
 		p->initrd_start = start;
 		p->initrd_end = start + initrd_size;
 	}
 	p->dtb_pa = align_up(start + (p->has_initrd ? initrd_size : 0), VIRT_DTB_ALIGN);
 	if (p->dtb_pa >= ram_end || VIRT_FDT_SIZE > ram_end - p->dtb_pa)
-		return board_fail(err, ERANGE, "not enough RAM for the DTB after the kernel%s: "
-				  "it needs [0x%" PRIx64 ", +0x%llx) and RAM ends at 0x%" PRIx64,
+		return img_fail(err, ERANGE, "not enough RAM for the DTB after the kernel%s: "
+				"it needs [0x%" PRIx64 ", +0x%llx) and RAM ends at 0x%" PRIx64,
 				  p->has_initrd ? " and initrd" : "", p->dtb_pa,
 				  (unsigned long long)VIRT_FDT_SIZE, ram_end);
 	p->has_dtb = true;
@@ -86,9 +86,9 @@ static int boot_plan_linux(const struct board_image *img, const struct board_ram
 	return 0;
 }
 
-int board_boot_plan(const struct board_image *img, const struct board_ram *ram,
+int board_boot_plan(const struct img_plan *img, const struct img_ram *ram,
 		    bool have_initrd, uint64_t initrd_size, struct board_boot_plan *out,
-		    struct board_error *err)
+		    struct img_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (!img->linux_boot) {

@@ -26,7 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sim/board/image.h"
+#include "lib/image/image.h"
 
 #define BOARD_STUB_WORDS 10
 
@@ -50,8 +50,8 @@ struct board_boot_plan {
  * which QEMU also accepts (it then describes no initrd). Returns 0, or -ERANGE when
  * the initrd or the DTB does not fit in RAM, with a message.
  */
-int board_boot_plan(const struct board_image *img, const struct board_ram *ram,
+int board_boot_plan(const struct img_plan *img, const struct img_ram *ram,
 		    bool have_initrd, uint64_t initrd_size, struct board_boot_plan *out,
-		    struct board_error *err);
+		    struct img_error *err);
 
 #endif /* AVF_SIM_BOARD_BOOT_H */

@@ -17,20 +17,20 @@
 
 #define MiB (1024ull * 1024)
 
-static struct board_image elf_at(uint64_t low, uint64_t high)
+static struct img_plan elf_at(uint64_t low, uint64_t high)
 {
-	struct board_image img = {
-		.format = BOARD_FORMAT_ELF, .linux_boot = false, .entry = low,
+	struct img_plan img = {
+		.format = IMG_FORMAT_ELF, .linux_boot = false, .entry = low,
 		.low = low, .high = high, .nr_segments = 1,
 	};
 
 	return img;
 }
 
-static struct board_image linux_at(uint64_t entry, uint64_t size)
+static struct img_plan linux_at(uint64_t entry, uint64_t size)
 {
-	struct board_image img = {
-		.format = BOARD_FORMAT_RAW, .linux_boot = true, .entry = entry,
+	struct img_plan img = {
+		.format = IMG_FORMAT_RAW, .linux_boot = true, .entry = entry,
 		.low = entry, .high = entry + size, .nr_segments = 1,
 	};
 
@@ -40,10 +40,10 @@ static struct board_image linux_at(uint64_t entry, uint64_t size)
 /* QEMU: an ELF linked at RAM + 512 KiB leaves no room for the 1 MiB DTB: none at all. */
 static void elf_no_room_for_dtb(void **state)
 {
-	struct board_ram ram = { VIRT_RAM_BASE, 128 * MiB };
-	struct board_image img = elf_at(0x40080000, 0x40081000);
+	struct img_ram ram = { .base = VIRT_RAM_BASE, .size = 128 * MiB };
+	struct img_plan img = elf_at(0x40080000, 0x40081000);
 	struct board_boot_plan p;
-	struct board_error err;
+	struct img_error err;
 
 	assert_int_equal(board_boot_plan(&img, &ram, false, 0, &p, &err), 0);
 	assert_false(p.has_dtb);
@@ -66,10 +66,10 @@ static void elf_no_room_for_dtb(void **state)
 /* QEMU: an ELF whose lowest segment is 0x401f0000 gets the DTB at 0x40000000, x0 = 0. */
 static void elf_dtb_at_ram_base(void **state)
 {
-	struct board_ram ram = { VIRT_RAM_BASE, 128 * MiB };
-	struct board_image img = elf_at(0x401f0000, 0x40200100);
+	struct img_ram ram = { .base = VIRT_RAM_BASE, .size = 128 * MiB };
+	struct img_plan img = elf_at(0x401f0000, 0x40200100);
 	struct board_boot_plan p;
-	struct board_error err;
+	struct img_error err;
 
 	img.entry = 0x40200000;
 	assert_int_equal(board_boot_plan(&img, &ram, false, 0, &p, &err), 0);
@@ -85,10 +85,10 @@ static void elf_dtb_at_ram_base(void **state)
 
 static void elf_ignores_initrd(void **state)
 {
-	struct board_ram ram = { VIRT_RAM_BASE, 128 * MiB };
-	struct board_image img = elf_at(0x40200000, 0x40200100);
+	struct img_ram ram = { .base = VIRT_RAM_BASE, .size = 128 * MiB };
+	struct img_plan img = elf_at(0x40200000, 0x40200100);
 	struct board_boot_plan p;
-	struct board_error err;
+	struct img_error err;
 
 	assert_int_equal(board_boot_plan(&img, &ram, true, 100, &p, &err), 0);
 	assert_true(p.initrd_ignored);
@@ -98,10 +98,10 @@ static void elf_ignores_initrd(void **state)
 /* QEMU, 128 MiB, raw kernel at 0x40080000: x0 = 0x44000000, x4 = entry, stub at RAM. */
 static void linux_default_placement(void **state)
 {
-	struct board_ram ram = { VIRT_RAM_BASE, 128 * MiB };
-	struct board_image img = linux_at(0x40080000, 0xc0);
+	struct img_ram ram = { .base = VIRT_RAM_BASE, .size = 128 * MiB };
+	struct img_plan img = linux_at(0x40080000, 0xc0);
 	struct board_boot_plan p;
-	struct board_error err;
+	struct img_error err;
 
 	assert_int_equal(board_boot_plan(&img, &ram, false, 0, &p, &err), 0);
 	assert_true(p.has_dtb);
@@ -124,10 +124,10 @@ static void linux_default_placement(void **state)
 /* QEMU, 512 MiB + 100-byte initrd: initrd at 0x48000000 (128 MiB), DTB at 0x48200000. */
 static void linux_with_initrd(void **state)
 {
-	struct board_ram ram = { VIRT_RAM_BASE, 512 * MiB };
-	struct board_image img = linux_at(0x40080000, 0xc0);
+	struct img_ram ram = { .base = VIRT_RAM_BASE, .size = 512 * MiB };
+	struct img_plan img = linux_at(0x40080000, 0xc0);
 	struct board_boot_plan p;
-	struct board_error err;
+	struct img_error err;
 
 	assert_int_equal(board_boot_plan(&img, &ram, true, 100, &p, &err), 0);
 	assert_true(p.has_initrd);
@@ -144,10 +144,10 @@ static void linux_with_initrd(void **state)
 /* A kernel reaching past the initrd's usual spot pushes it (page-aligned) after itself. */
 static void linux_big_kernel_pushes_initrd(void **state)
 {
-	struct board_ram ram = { VIRT_RAM_BASE, 128 * MiB };
-	struct board_image img = linux_at(0x40200000, 70 * MiB + 1);
+	struct img_ram ram = { .base = VIRT_RAM_BASE, .size = 128 * MiB };
+	struct img_plan img = linux_at(0x40200000, 70 * MiB + 1);
 	struct board_boot_plan p;
-	struct board_error err;
+	struct img_error err;
 
 	assert_int_equal(board_boot_plan(&img, &ram, true, 0x1000, &p, &err), 0);
 	assert_int_equal(p.initrd_start, 0x40200000 + 70 * MiB + 0x1000);
@@ -156,10 +156,10 @@ static void linux_big_kernel_pushes_initrd(void **state)
 
 static void linux_does_not_fit(void **state)
 {
-	struct board_ram ram = { VIRT_RAM_BASE, 128 * MiB };
-	struct board_image img = linux_at(0x40080000, 0x1000);
+	struct img_ram ram = { .base = VIRT_RAM_BASE, .size = 128 * MiB };
+	struct img_plan img = linux_at(0x40080000, 0x1000);
 	struct board_boot_plan p;
-	struct board_error err;
+	struct img_error err;
 
 	assert_int_equal(board_boot_plan(&img, &ram, true, 64 * MiB + 1, &p, &err), -ERANGE);
 	assert_string_equal(err.msg, "initrd (0x4000001 bytes) does not fit in RAM after the "
@@ -178,10 +178,10 @@ static void linux_does_not_fit(void **state)
 /* A raw image over the stub's page: no stub; the registers are set all the same. */
 static void linux_image_over_stub(void **state)
 {
-	struct board_ram ram = { VIRT_RAM_BASE, 128 * MiB };
-	struct board_image img = linux_at(VIRT_RAM_BASE, 0x100);
+	struct img_ram ram = { .base = VIRT_RAM_BASE, .size = 128 * MiB };
+	struct img_plan img = linux_at(VIRT_RAM_BASE, 0x100);
 	struct board_boot_plan p;
-	struct board_error err;
+	struct img_error err;
 
 	assert_int_equal(board_boot_plan(&img, &ram, false, 0, &p, &err), 0);
 	assert_false(p.has_stub);

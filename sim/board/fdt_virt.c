@@ -248,20 +248,20 @@ static int fdt_virt_tree(void *fdt, const struct fdt_virt_params *p)
 }
 
 int fdt_virt_build(const struct fdt_virt_params *p, void *buf, size_t size,
-		   struct board_error *err)
+		   struct img_error *err)
 {
 	int ret;
 
 	if (p->nr_cpus == 0 || p->nr_cpus > FDT_VIRT_MAX_CPUS)
-		return board_fail(err, EINVAL, "FDT: %u CPUs; between 1 and %d are supported",
-				  p->nr_cpus, FDT_VIRT_MAX_CPUS);
+		return img_fail(err, EINVAL, "FDT: %u CPUs; between 1 and %d are supported",
+				p->nr_cpus, FDT_VIRT_MAX_CPUS);
 	if (p->ram_size == 0)
-		return board_fail(err, EINVAL, "FDT: RAM size is 0");
+		return img_fail(err, EINVAL, "FDT: RAM size is 0");
 	if (p->has_initrd && p->initrd_end < p->initrd_start)
-		return board_fail(err, EINVAL, "FDT: initrd end 0x%" PRIx64 " below its start "
-				  "0x%" PRIx64, p->initrd_end, p->initrd_start);
+		return img_fail(err, EINVAL, "FDT: initrd end 0x%" PRIx64 " below its start "
+				"0x%" PRIx64, p->initrd_end, p->initrd_start);
 	if (size > INT32_MAX)
-		return board_fail(err, EINVAL, "FDT: buffer of %zu bytes is too large", size);
+		return img_fail(err, EINVAL, "FDT: buffer of %zu bytes is too large", size);
 	ret = fdt_create(buf, (int)size);
 	if (ret == 0)
 		ret = fdt_virt_tree(buf, p);
@@ -269,8 +269,8 @@ int fdt_virt_build(const struct fdt_virt_params *p, void *buf, size_t size,
 	if (ret == 0)
 		ret = fdt_open_into(buf, buf, (int)size);
 	if (ret == -FDT_ERR_NOSPACE)
-		return board_fail(err, ENOSPC, "FDT: does not fit in %zu bytes", size);
+		return img_fail(err, ENOSPC, "FDT: does not fit in %zu bytes", size);
 	if (ret < 0)
-		return board_fail(err, EINVAL, "FDT: libfdt: %s", fdt_strerror(ret));
+		return img_fail(err, EINVAL, "FDT: libfdt: %s", fdt_strerror(ret));
 	return 0;
 }

@@ -32,7 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim/board/error.h"
+#include "lib/image/error.h"
 
 #define FDT_VIRT_MAX_CPUS 64
 #define FDT_VIRT_RNG_SEED_SIZE 32
@@ -53,6 +53,6 @@ struct fdt_virt_params {
  * Returns 0, -EINVAL for bad parameters, or -ENOSPC if buf is too small, with a message.
  */
 int fdt_virt_build(const struct fdt_virt_params *p, void *buf, size_t size,
-		   struct board_error *err);
+		   struct img_error *err);
 
 #endif /* AVF_SIM_BOARD_FDT_VIRT_H */

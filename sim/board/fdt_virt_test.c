@@ -56,7 +56,7 @@ static void default_params(struct fdt_virt_params *p, unsigned cpus)
 
 static void build(const struct fdt_virt_params *p)
 {
-	struct board_error err;
+	struct img_error err;
 
 	memset(blob, 0, VIRT_FDT_SIZE);
 	if (fdt_virt_build(p, blob, VIRT_FDT_SIZE, &err))
@@ -139,7 +139,7 @@ static void *read_golden(void)
 {
 	const char *dir = getenv("AVF_SRCDIR");
 	char path[512];
-	struct board_error err;
+	struct img_error err;
 	uint8_t *data;
 	size_t size;
 
@@ -286,7 +286,7 @@ static void chosen_contents(void **state)
 static void bad_parameters(void **state)
 {
 	struct fdt_virt_params p;
-	struct board_error err;
+	struct img_error err;
 	char small[512];
 
 	default_params(&p, 0);

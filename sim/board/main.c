@@ -44,7 +44,7 @@ struct inputs {
 
 static int read_inputs(const struct board_config *cfg, struct inputs *in)
 {
-	struct board_error err;
+	struct img_error err;
 	FILE *trace;
 
 	/* The sim opens the trace itself; trying first gives the user a precise error. */
@@ -73,7 +73,7 @@ static int read_inputs(const struct board_config *cfg, struct inputs *in)
 
 static int run(const struct board_config *cfg, const struct inputs *in)
 {
-	struct board_error err;
+	struct img_error err;
 	enum board_status status;
 	struct board *b;
 	double start;
@@ -102,7 +102,7 @@ int main(int argc, char *argv[])
 {
 	struct inputs in = { 0 };
 	struct board_config cfg;
-	struct board_error err;
+	struct img_error err;
 	int ret;
 
 	board_config_defaults(&cfg);

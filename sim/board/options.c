@@ -42,7 +42,7 @@ static const struct option board_options[] = {
 void board_config_defaults(struct board_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->format = BOARD_FORMAT_AUTO;
+	cfg->format = IMG_FORMAT_AUTO;
 	cfg->mem_size = VIRT_RAM_DEFAULT;
 	cfg->smp = 1;
 }
@@ -126,51 +126,51 @@ int board_parse_size(const char *s, uint64_t default_unit, uint64_t *out)
 	return 0;
 }
 
-static int parse_mem(const char *arg, struct board_config *cfg, struct board_error *err)
+static int parse_mem(const char *arg, struct board_config *cfg, struct img_error *err)
 {
 	uint64_t v;
 
 	if (board_parse_size(arg, 1ull << 20, &v))
-		return board_fail(err, EINVAL, "--mem: '%s' is not a size (examples: 512, "
-				  "256M, 1G)", arg);
+		return img_fail(err, EINVAL, "--mem: '%s' is not a size (examples: 512, "
+				"256M, 1G)", arg);
 	if (v < BOARD_MIN_MEM || v > BOARD_MAX_MEM)
-		return board_fail(err, EINVAL, "--mem: %s is out of range: RAM must be "
-				  "between 1M and 64G", arg);
+		return img_fail(err, EINVAL, "--mem: %s is out of range: RAM must be "
+				"between 1M and 64G", arg);
 	if (v & 0xfff)
-		return board_fail(err, EINVAL, "--mem: %s is not a multiple of 4K", arg);
+		return img_fail(err, EINVAL, "--mem: %s is not a multiple of 4K", arg);
 	cfg->mem_size = v;
 	return 0;
 }
 
-static int parse_smp(const char *arg, struct board_config *cfg, struct board_error *err)
+static int parse_smp(const char *arg, struct board_config *cfg, struct img_error *err)
 {
 	uint64_t v;
 
 	if (board_parse_u64(arg, &v) || v < 1 || v > BOARD_MAX_CPUS)
-		return board_fail(err, EINVAL, "--smp: '%s' is not a CPU count between 1 and "
-				  "%d", arg, BOARD_MAX_CPUS);
+		return img_fail(err, EINVAL, "--smp: '%s' is not a CPU count between 1 and "
+				"%d", arg, BOARD_MAX_CPUS);
 	cfg->smp = (unsigned)v;
 	return 0;
 }
 
 static int parse_number(const char *opt, const char *arg, uint64_t *out,
-			struct board_error *err)
+			struct img_error *err)
 {
 	int ret = board_parse_u64(arg, out);
 
 	if (ret == -ERANGE)
-		return board_fail(err, EINVAL, "--%s: '%s' does not fit in 64 bits", opt, arg);
+		return img_fail(err, EINVAL, "--%s: '%s' does not fit in 64 bits", opt, arg);
 	if (ret)
-		return board_fail(err, EINVAL, "--%s: '%s' is not a non-negative integer "
-				  "(decimal or 0x hex)", opt, arg);
+		return img_fail(err, EINVAL, "--%s: '%s' is not a non-negative integer "
+				"(decimal or 0x hex)", opt, arg);
 	return 0;
 }
 
-static int parse_format(const char *arg, struct board_config *cfg, struct board_error *err)
+static int parse_format(const char *arg, struct board_config *cfg, struct img_error *err)
 {
-	static const struct { const char *name; enum board_image_format f; } names[] = {
-		{ "auto", BOARD_FORMAT_AUTO }, { "elf", BOARD_FORMAT_ELF },
-		{ "image", BOARD_FORMAT_IMAGE }, { "raw", BOARD_FORMAT_RAW },
+	static const struct { const char *name; enum img_format f; } names[] = {
+		{ "auto", IMG_FORMAT_AUTO }, { "elf", IMG_FORMAT_ELF },
+		{ "image", IMG_FORMAT_IMAGE }, { "raw", IMG_FORMAT_RAW },
 	};
 	unsigned i;
 
@@ -180,12 +180,12 @@ static int parse_format(const char *arg, struct board_config *cfg, struct board_
 			return 0;
 		}
 	}
-	return board_fail(err, EINVAL, "--format: '%s' is not one of auto, elf, image, raw",
-			  arg);
+	return img_fail(err, EINVAL, "--format: '%s' is not one of auto, elf, image, raw",
+			arg);
 }
 
 static int parse_one(int opt, const char *arg, struct board_config *cfg,
-		     struct board_error *err)
+		     struct img_error *err)
 {
 	switch (opt) {
 	case OPT_APPEND:
@@ -214,34 +214,34 @@ static int parse_one(int opt, const char *arg, struct board_config *cfg,
 		cfg->have_load_addr = true;
 		return parse_number("load-addr", arg, &cfg->load_addr, err);
 	}
-	return board_fail(err, EINVAL, "internal error: option %d not handled", opt);
+	return img_fail(err, EINVAL, "internal error: option %d not handled", opt);
 }
 
 /* getopt_long reported a problem: say which option and what is wrong with it. */
-static int bad_option(int ret, char *argv[], struct board_error *err)
+static int bad_option(int ret, char *argv[], struct img_error *err)
 {
 	const char *text = argv[optind - 1];
 
 	if (ret == ':')
-		return board_fail(err, EINVAL, "option '%s' needs an argument", text);
+		return img_fail(err, EINVAL, "option '%s' needs an argument", text);
 	if (optopt >= OPT_APPEND || (optopt == OPT_HELP && strncmp(text, "--", 2) == 0))
-		return board_fail(err, EINVAL, "option '%s' takes no argument", text);
+		return img_fail(err, EINVAL, "option '%s' takes no argument", text);
 	if (optopt)
-		return board_fail(err, EINVAL, "unknown option '-%c'", optopt);
-	return board_fail(err, EINVAL, "unknown option '%s'", text);
+		return img_fail(err, EINVAL, "unknown option '-%c'", optopt);
+	return img_fail(err, EINVAL, "unknown option '%s'", text);
 }
 
 int board_parse_args(int argc, char *argv[], struct board_config *cfg,
-		     struct board_error *err)
+		     struct img_error *err)
 {
 	int opt, ret;
 
 	if (argc < 2)
-		return board_fail(err, EINVAL, "no command given (expected 'run')");
+		return img_fail(err, EINVAL, "no command given (expected 'run')");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
 		return BOARD_ARGS_HELP;
 	if (strcmp(argv[1], "run") != 0)
-		return board_fail(err, EINVAL, "unknown command '%s' (expected 'run')", argv[1]);
+		return img_fail(err, EINVAL, "unknown command '%s' (expected 'run')", argv[1]);
 	/* The command plays argv[0] for getopt; optind = 0 also resets GNU getopt. */
 	opterr = 0;
 	optind = 0;
@@ -255,11 +255,11 @@ int board_parse_args(int argc, char *argv[], struct board_config *cfg,
 			return ret;
 	}
 	if (optind >= argc - 1)
-		return board_fail(err, EINVAL, "missing IMAGE (usage: avf-sim run [options] "
-				  "IMAGE)");
+		return img_fail(err, EINVAL, "missing IMAGE (usage: avf-sim run [options] "
+				"IMAGE)");
 	if (optind + 1 < argc - 1)
-		return board_fail(err, EINVAL, "unexpected argument '%s' after IMAGE '%s'",
-				  argv[1 + optind + 1], argv[1 + optind]);
+		return img_fail(err, EINVAL, "unexpected argument '%s' after IMAGE '%s'",
+				argv[1 + optind + 1], argv[1 + optind]);
 	cfg->image_path = argv[1 + optind];
 	return 0;
 }

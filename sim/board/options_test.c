@@ -16,7 +16,7 @@
 #define MiB (1024ull * 1024)
 
 static struct board_config cfg;
-static struct board_error err;
+static struct img_error err;
 
 /* Parse a NULL-terminated argument list (copied: getopt may permute it). */
 static int parse(const char *first, ...)
@@ -45,7 +45,7 @@ static void defaults(void **state)
 	assert_int_equal(cfg.smp, 1);
 	assert_int_equal(cfg.seed, 0);
 	assert_int_equal(cfg.max_insns, 0);
-	assert_int_equal(cfg.format, BOARD_FORMAT_AUTO);
+	assert_int_equal(cfg.format, IMG_FORMAT_AUTO);
 	assert_false(cfg.have_load_addr);
 	assert_null(cfg.initrd_path);
 	assert_null(cfg.append);
@@ -67,7 +67,7 @@ static void every_option(void **state)
 	assert_int_equal(cfg.max_insns, 1000000);
 	assert_string_equal(cfg.trace_path, "t.txt");
 	assert_true(cfg.stats);
-	assert_int_equal(cfg.format, BOARD_FORMAT_RAW);
+	assert_int_equal(cfg.format, IMG_FORMAT_RAW);
 	assert_true(cfg.have_load_addr);
 	assert_int_equal(cfg.load_addr, 0x40100000);
 	assert_string_equal(cfg.image_path, "k.bin");
@@ -160,7 +160,7 @@ static void size_parser(void **state)
 static void read_files(void **state)
 {
 	char path[] = "/tmp/avf-sim-options-test-XXXXXX";
-	struct board_error e;
+	struct img_error e;
 	uint8_t *data;
 	size_t size;
 	int fd = mkstemp(path);

@@ -54,7 +54,7 @@ enum run_step {
 
 struct run_state {
 	enum board_status status;
-	struct board_error *msg;
+	struct img_error *msg;
 };
 
 static uint64_t cpu_reg(struct sim_cpu *c, uint32_t id)
@@ -99,11 +99,11 @@ static enum run_step run_call(struct sim_cpu *c, const struct sim_exit *e,
 	case SIM_PSCI_SYSTEM_OFF:
 		return run_stop(rs, BOARD_EXIT_POWEROFF);
 	case SIM_PSCI_SYSTEM_RESET:
-		board_fail(rs->msg, 0, "the guest asked for a system reset (PSCI SYSTEM_RESET); "
-			   "avf-sim stops instead of rebooting, like QEMU -no-reboot");
+		img_fail(rs->msg, 0, "the guest asked for a system reset (PSCI SYSTEM_RESET); "
+			 "avf-sim stops instead of rebooting, like QEMU -no-reboot");
 		return run_stop(rs, BOARD_EXIT_RESET);
 	}
-	board_fail(rs->msg, 0, "internal error: unknown PSCI event");
+	img_fail(rs->msg, 0, "internal error: unknown PSCI event");
 	return run_stop(rs, BOARD_EXIT_INTERNAL);
 }
 
@@ -126,10 +126,10 @@ static enum run_step run_abort(struct board *b, unsigned i, const struct sim_exi
 	w->site_pc = pc;
 	w->site_addr = addr;
 	if (w->site_streak >= (at_vector ? FAULT_LOOP_AT_VECTOR : FAULT_LOOP_SAME_SITE)) {
-		board_fail(rs->msg, 0, "cpu%u: the guest is looping on faults: %u external "
-			   "aborts in a row at PC 0x%" PRIx64 " for address 0x%" PRIx64 "%s "
-			   "(VBAR_EL1 0x%" PRIx64 ")", i, w->site_streak, pc, addr,
-			   at_vector ? ", inside the exception vector table" : "", vbar);
+		img_fail(rs->msg, 0, "cpu%u: the guest is looping on faults: %u external "
+			 "aborts in a row at PC 0x%" PRIx64 " for address 0x%" PRIx64 "%s "
+			 "(VBAR_EL1 0x%" PRIx64 ")", i, w->site_streak, pc, addr,
+			 at_vector ? ", inside the exception vector table" : "", vbar);
 		return run_stop(rs, BOARD_EXIT_GUEST);
 	}
 	sim_cpu_inject_abort(c);
@@ -161,11 +161,11 @@ static enum run_step run_budget(struct board *b, unsigned i, struct run_state *r
 	w->vec_esr = esr;
 	if (w->vec_streak < EXC_LOOP_QUANTA)
 		return RUN_CONTINUE;
-	board_fail(rs->msg, 0, "cpu%u: the guest is looping on exceptions: an exception "
-		   "taken from its own vector table (ELR_EL1 0x%" PRIx64 ", ESR_EL1 0x%"
-		   PRIx64 ", FAR_EL1 0x%" PRIx64 ", VBAR_EL1 0x%" PRIx64 ", PC 0x%" PRIx64
-		   ") at the end of %u quanta in a row", i, elr, esr, cpu_reg(c, FAR_EL1),
-		   vbar, pc, w->vec_streak);
+	img_fail(rs->msg, 0, "cpu%u: the guest is looping on exceptions: an exception "
+		 "taken from its own vector table (ELR_EL1 0x%" PRIx64 ", ESR_EL1 0x%"
+		 PRIx64 ", FAR_EL1 0x%" PRIx64 ", VBAR_EL1 0x%" PRIx64 ", PC 0x%" PRIx64
+		 ") at the end of %u quanta in a row", i, elr, esr, cpu_reg(c, FAR_EL1),
+		 vbar, pc, w->vec_streak);
 	return run_stop(rs, BOARD_EXIT_GUEST);
 }
 
@@ -192,12 +192,12 @@ static enum run_step run_exit(struct board *b, unsigned i, const struct sim_exit
 	case SIM_EXIT_OFF:
 		return RUN_CONTINUE;
 	case SIM_EXIT_INTERNAL:
-		board_fail(rs->msg, 0, "cpu%u: simulator error at PC 0x%" PRIx64 ": %s", i,
-			   cpu_reg(c, SIM_REG_PC),
-			   e->internal.reason ? e->internal.reason : "(no reason given)");
+		img_fail(rs->msg, 0, "cpu%u: simulator error at PC 0x%" PRIx64 ": %s", i,
+			 cpu_reg(c, SIM_REG_PC),
+			 e->internal.reason ? e->internal.reason : "(no reason given)");
 		return run_stop(rs, BOARD_EXIT_INTERNAL);
 	}
-	board_fail(rs->msg, 0, "cpu%u: unknown exit kind %d", i, (int)e->kind);
+	img_fail(rs->msg, 0, "cpu%u: unknown exit kind %d", i, (int)e->kind);
 	return run_stop(rs, BOARD_EXIT_INTERNAL);
 }
 
@@ -236,9 +236,9 @@ static enum run_step run_cpu(struct board *b, unsigned i, struct run_state *rs)
 
 	if (b->cfg.max_insns) {
 		if (b->retired >= b->cfg.max_insns) {
-			board_fail(rs->msg, 0, "instruction limit reached: %" PRIu64 " instructions "
-				   "retired (--max-insns) without PSCI SYSTEM_OFF",
-				   b->retired);
+			img_fail(rs->msg, 0, "instruction limit reached: %" PRIu64 " instructions "
+				 "retired (--max-insns) without PSCI SYSTEM_OFF",
+				 b->retired);
 			return run_stop(rs, BOARD_EXIT_MAX_INSNS);
 		}
 		if (budget > b->cfg.max_insns - b->retired)
@@ -249,7 +249,7 @@ static enum run_step run_cpu(struct board *b, unsigned i, struct run_state *rs)
 	ret = sim_cpu_run(c, budget, &e);
 	b->retired += sim_cpu_retired(c) - before;
 	if (ret) {
-		board_fail(rs->msg, 0, "cpu%u: sim_cpu_run failed: %s", i, strerror(-ret));
+		img_fail(rs->msg, 0, "cpu%u: sim_cpu_run failed: %s", i, strerror(-ret));
 		return run_stop(rs, BOARD_EXIT_INTERNAL);
 	}
 	if (run_exit(b, i, &e, rs) == RUN_STOP)
@@ -274,9 +274,9 @@ static enum run_step run_all_asleep(struct board *b, struct run_state *rs)
 		sim_machine_advance_to(b->m, deadline);
 		return RUN_CONTINUE;
 	}
-	board_fail(rs->msg, 0, "the guest is hung: every powered CPU is waiting for an "
-		   "interrupt (WFI), none is pending and no timer is armed (cpu0 PC 0x%"
-		   PRIx64 ")", cpu_reg(b->cpus[0], SIM_REG_PC));
+	img_fail(rs->msg, 0, "the guest is hung: every powered CPU is waiting for an "
+		 "interrupt (WFI), none is pending and no timer is armed (cpu0 PC 0x%"
+		 PRIx64 ")", cpu_reg(b->cpus[0], SIM_REG_PC));
 	return run_stop(rs, BOARD_EXIT_GUEST);
 }
 
@@ -288,8 +288,8 @@ static enum board_status run_finish(struct board *b, struct run_state *rs)
 	if (out && fflush(out) == EOF && !b->uart.out_error)
 		b->uart.out_error = errno ? errno : EIO;
 	if (b->uart.out_error && rs->status == BOARD_EXIT_POWEROFF) {
-		board_fail(rs->msg, 0, "writing the guest's console output failed: %s",
-			   strerror(b->uart.out_error));
+		img_fail(rs->msg, 0, "writing the guest's console output failed: %s",
+			 strerror(b->uart.out_error));
 		rs->status = BOARD_EXIT_INTERNAL;
 	}
 	return rs->status;
@@ -312,19 +312,19 @@ static enum run_step run_round(struct board *b, struct run_state *rs)
 			return RUN_STOP;
 	}
 	if (on == 0) {
-		board_fail(rs->msg, 0, "every CPU is powered off (PSCI CPU_OFF) and none is "
-			   "left to call SYSTEM_OFF");
+		img_fail(rs->msg, 0, "every CPU is powered off (PSCI CPU_OFF) and none is "
+			 "left to call SYSTEM_OFF");
 		return run_stop(rs, BOARD_EXIT_GUEST);
 	}
 	return ran ? RUN_CONTINUE : run_all_asleep(b, rs);
 }
 
-enum board_status board_run(struct board *b, struct board_error *msg)
+enum board_status board_run(struct board *b, struct img_error *msg)
 {
 	struct run_state rs = { .status = BOARD_EXIT_INTERNAL, .msg = msg };
 
 	if (!b->loaded) {
-		board_fail(msg, 0, "internal error: board_run() before board_load()");
+		img_fail(msg, 0, "internal error: board_run() before board_load()");
 		return BOARD_EXIT_INTERNAL;
 	}
 	while (run_round(b, &rs) == RUN_CONTINUE)

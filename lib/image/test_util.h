@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helpers for sim/board's unit tests: little-endian stores and small builders for ELF
- * files and arm64 Image headers, so each test states only the fields it is about.
+ * Helpers for unit tests that load images (lib/image, sim/board, stack/vmm): little-endian
+ * stores and small builders for ELF files and arm64 Image headers, so each test states
+ * only the fields it is about.
  */
-#ifndef AVF_SIM_BOARD_TEST_UTIL_H
-#define AVF_SIM_BOARD_TEST_UTIL_H
+#ifndef AVF_LIB_IMAGE_TEST_UTIL_H
+#define AVF_LIB_IMAGE_TEST_UTIL_H
 
 #include <stdint.h>
 #include <string.h>
@@ -80,4 +81,4 @@ static inline void timage_build(uint8_t *buf, uint64_t text_offset, uint64_t ima
 	memcpy(buf + 0x38, "ARM\x64", 4);
 }
 
-#endif /* AVF_SIM_BOARD_TEST_UTIL_H */
+#endif /* AVF_LIB_IMAGE_TEST_UTIL_H */

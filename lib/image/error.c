@@ -2,9 +2,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "sim/board/error.h"
+#include "lib/image/error.h"
 
-int board_fail(struct board_error *err, int errnum, const char *fmt, ...)
+int img_fail(struct img_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 
