@@ -45,5 +45,6 @@ def test_hyp_selftest_on_sim():
 def test_hyp_selftest_on_kvm(mode):
     binary = os.path.join(REPO, "build", "cross", "bin", "hyp-selftest")
     r = riglib.run(["hyp-selftest", "--backend", "kvm"], mode=mode, files=(binary,))
-    assert_all_pass(r.text, "kvm") if r.status is not None else None
+    assert r.status is not None, r.describe()
+    assert_all_pass(r.text, "kvm")
     assert r.status == 0, r.describe()
