@@ -30,3 +30,7 @@ FUZZERS += fdt_reader
 fdt_reader_SRCS := fuzz/fdt_reader.c
 fdt_reader_LIBS := pvmfwcore guestpayload guestfdt guestcrypto
 fdt_reader_LDLIBS := -lfdt
+
+# The service's request decoder (stack/service/protocol.c): round-trip oracle.
+FUZZERS += svc_request
+svc_request_SRCS := fuzz/svc_request.c stack/service/protocol.c

@@ -1,0 +1,6 @@
+# stack/api: libavf, the C API of the service (avf.h; docs/SERVICE.md). The archive is
+# libavfapi.a: the name `avf` is the CLI program's (stack/tools/avf), and a library and
+# a program of one name would share the avf_SRCS variable of the Makefile.
+LIBS += avfapi
+avfapi_SRCS := $(call lib_srcs,stack/api)
+$(call unit_tests,stack/api,avfapi avfservice,-lcmocka -lpthread)
