@@ -34,3 +34,13 @@ fdt_reader_LDLIBS := -lfdt
 # The service's request decoder (stack/service/protocol.c): round-trip oracle.
 FUZZERS += svc_request
 svc_request_SRCS := fuzz/svc_request.c stack/service/protocol.c
+
+# The guest image loaders (lib/image) used by avf-sim and avf-vmm: placement oracle.
+FUZZERS += image_loader
+image_loader_SRCS := fuzz/image_loader.c
+image_loader_LIBS := image
+
+# avf-vmm's config file parser: errors with messages, owned strings, sane numbers.
+FUZZERS += vmm_config
+vmm_config_SRCS := fuzz/vmm_config.c
+vmm_config_LIBS := avfvmmcli image
