@@ -420,7 +420,7 @@ bool sim_a64_decode_atomic_memop(uint32_t insn, struct sim_insn *out)
 		sim_a64_fill_acqrel(insn, out, size, true);	/* LDAPR (FEAT_LRCPC) */
 		return true;
 	} else {
-		return false;				/* LD64B, ST64B...: not implemented */
+		return false;				/* LD64B, ST64B...: FEAT_LS64 is not in the CPU model: UNDEFINED */
 	}
 	fill_atomic(out, insn, lse_fns[op][0], lse_fns[op][1], 1u << size, a || r);
 	return true;

@@ -85,7 +85,7 @@ static bool decode_uncond_imm(uint32_t insn, struct sim_insn *out)
 
 static bool decode_cond_branch(uint32_t insn, struct sim_insn *out)
 {
-	if (a64_bit(insn, 4))		/* BC.cond (FEAT_HBC): not implemented */
+	if (a64_bit(insn, 4))		/* BC.cond: FEAT_HBC is not in the CPU model: UNDEFINED */
 		return false;
 	a64_insn_init(out, insn, b_cond);
 	out->imm = (uint64_t)a64_sext(a64_bits(insn, 23, 5), 19) * 4;

@@ -544,7 +544,7 @@ static bool decode_dp_1src(uint32_t insn, struct sim_insn *out)
 	bool sf = a64_bit(insn, 31);
 	unsigned opcode = a64_bits(insn, 15, 10), rd = a64_bits(insn, 4, 0);
 
-	/* S = 1 and opcode2 != 0 (PAC, CSSC) are unallocated or not implemented. */
+	/* S = 1 and opcode2 != 0 (PAC, CSSC) are unallocated or outside the CPU model: UNDEFINED. */
 	if (a64_bit(insn, 29) || a64_bits(insn, 20, 16) || opcode >= 6 || !fns[sf][opcode])
 		return false;
 	a64_insn_init(out, insn, rd == 31 ? sim_a64_nop : fns[sf][opcode]);

@@ -137,7 +137,7 @@ static bool decode_fp_1src(uint32_t insn, struct sim_insn *out, unsigned fmt)
 {
 	unsigned opcode = simd_bits(insn, 20, 15);
 
-	/* FP16 arithmetic is not implemented: for half precision, FMOV and FCVT only. */
+	/* FP16 arithmetic is outside the CPU model (UNDEFINED): for half precision, FMOV and FCVT only. */
 	if (fmt == FP_H && opcode != 0 && opcode != 4 && opcode != 5)
 		return false;
 	simd_insn_init(out, insn, NULL);
@@ -316,7 +316,7 @@ static bool decode_fp_int(uint32_t insn, struct sim_insn *out)
 		return false;
 	if (opcode >= 6)
 		return decode_fmov_gen(insn, out, sf, ftype, rmode, opcode == 7);
-	if (ftype >= 2)	/* FP16 conversions are not implemented */
+	if (ftype >= 2)	/* FP16 conversions are outside the CPU model: UNDEFINED */
 		return false;
 	simd_insn_init(out, insn, NULL);
 	out->p0 = ftype == 0 ? FP_S : FP_D;

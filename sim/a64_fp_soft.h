@@ -10,12 +10,12 @@
  * upper bits zero). Every operation reads what it needs from FPCR (RMode where the
  * instruction uses the current mode, FZ, DN, AHP) and ORs the cumulative exception bits
  * it raises into *fpsr, as an implementation without FP exception trapping does (the
- * FPCR trap-enable bits are not implemented and are ignored).
+ * FPCR trap-enable bits are not modelled: writes to them are ignored, as the architecture allows).
  *
  * Modelled as the architecture states: tininess is detected before rounding; Underflow
  * is signalled only with Inexact; FZ flushes single/double denormal inputs (IDC) and
  * outputs (UFC, no IXC); half precision is never flushed (FZ16 only governs FP16
- * arithmetic, which is not implemented); a signalling NaN is quietened with IOC; the
+ * arithmetic, which is outside the CPU model); a signalling NaN is quietened with IOC; the
  * first signalling, else the first quiet NaN operand wins; DN substitutes the default
  * NaN. Not modelled: FEAT_AFP (FPCR.AH/FIZ/NEP), BFloat16.
  */

@@ -618,7 +618,7 @@ static void test_fp_cases(void **state)
 				   sim_decode_simd_fp) > 0);
 }
 
-/* Reserved or unimplemented encodings: all must be UNDEFINED. */
+/* Reserved encodings, and encodings outside the CPU model: all must be UNDEFINED. */
 static const uint32_t fp_undef[] = {
 	0x1ea22820,	/* FADD with ftype 10 */
 	0x3e222820,	/* S bit set */

@@ -535,6 +535,6 @@ bool simd_decode_scalar_indexed(uint32_t insn, struct sim_insn *out)
 	unsigned opcode = simd_bits(insn, 15, 12);
 
 	if (opcode != 1 && opcode != 5 && opcode != 9)
-		return false;	/* integer scalar by element (SQDMULH, ...) not implemented */
+		return false;	/* integer scalar by element (SQDMULH, ...) not modelled: UNDEFINED (docs/SIM.md) */
 	return decode_fp_elem(insn, out, true);
 }

@@ -751,7 +751,7 @@ static void test_simd_cases(void **state)
 				   sim_decode_simd_fp) > 0);
 }
 
-/* Reserved encodings, then encodings of extensions not implemented: all UNDEFINED. */
+/* Reserved encodings, then encodings of extensions outside the CPU model: all UNDEFINED. */
 static const uint32_t simd_undef[] = {
 	0x0ee28420,	/* ADD .1D */
 	0x4ee29c20,	/* MUL .2D */

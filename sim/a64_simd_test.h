@@ -125,7 +125,7 @@ static inline unsigned simd_run_cases(const struct simd_case *k, size_t n, simd_
 	return checks;
 }
 
-/* Every word must be refused by the decoder (reserved or unimplemented encodings). */
+/* Every word must be refused by the decoder (reserved encodings, or encodings outside the CPU model). */
 static inline void simd_expect_undef(const uint32_t *words, size_t n, simd_decoder dec)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -223,7 +223,7 @@ static bool decode_barrier(uint32_t insn, struct sim_insn *out)
 			return false;
 		insn_init(out, insn, exec_nop, 31);
 		return true;
-	default:	/* DSB nXS, TCOMMIT, ...: not implemented */
+	default:	/* DSB nXS, TCOMMIT, ...: not in the CPU model, UNDEFINED */
 		return false;
 	}
 }
@@ -240,7 +240,7 @@ static bool decode_pstate(uint32_t insn, struct sim_insn *out)
 	else if (op1 == 3 && op2 == 7)
 		kind = PSTATE_DAIFCLR;
 	else
-		return false;	/* PAN, UAO, DIT, SSBS, TCO, CFINV...: not implemented */
+		return false;	/* PAN, UAO, DIT, SSBS, TCO, CFINV...: not in the CPU model, UNDEFINED */
 	insn_init(out, insn, exec_msr_imm, 31);
 	out->p0 = (uint8_t)kind;
 	out->imm = field(insn, 11, 8);
@@ -435,7 +435,7 @@ static bool decode_tlbi(uint32_t insn, struct sim_insn *out)
 	unsigned crm = field(insn, 11, 8), op2 = field(insn, 7, 5);
 
 	if (field(insn, 18, 16) != 0 || (crm != 3 && crm != 7) || kind[op2] < 0)
-		return false;	/* EL2 forms, outer shareable, range: not implemented */
+		return false;	/* EL2 forms, outer shareable, range: not in the CPU model, UNDEFINED */
 	insn_init(out, insn, exec_tlbi, field(insn, 4, 0));
 	out->p0 = (uint8_t)kind[op2];
 	out->p1 = op2 >= 5;		/* VALE1, VAALE1: last level only */
@@ -479,7 +479,7 @@ static bool decode_sys_cache_at(uint32_t insn, struct sim_insn *out)
 		out->p0 = (key & 1) ? SIM_ACC_WRITE : SIM_ACC_READ;
 		out->p1 = (key & 2) ? 0 : 1;	/* the EL whose permissions apply */
 		return true;
-	default:	/* DC CVAP/CVADP, AT S1E1RP/WP, EL2/EL3 forms: not implemented */
+	default:	/* DC CVAP/CVADP, AT S1E1RP/WP, EL2/EL3 forms: not in the CPU model, UNDEFINED */
 		return false;
 	}
 #undef K

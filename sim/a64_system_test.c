@@ -95,7 +95,7 @@ static void decode_coverage(void **state)
 		{ 0xd50342df, true },	/* MSR DAIFSet, #2 */
 		{ 0xd50342ff, true },	/* MSR DAIFClr, #2 */
 		{ 0xd50040bf, true },	/* MSR SPSel, #0 */
-		{ 0xd500419f, false },	/* MSR PAN, #1: PAN not implemented */
+		{ 0xd500419f, false },	/* MSR PAN, #1: PAN is not in the CPU model */
 		{ 0xd500407f, false },	/* MSR UAO, #0 */
 		{ 0xd500401f, false },	/* CFINV */
 		{ 0xd5380000, true },	/* MRS x0, MIDR_EL1 */

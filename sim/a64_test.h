@@ -105,7 +105,7 @@ static inline unsigned a64_run_cases(const struct a64_case *k, size_t n, a64_dec
 	return checks;
 }
 
-/* Every word must be refused by the decoder (reserved or unimplemented encodings). */
+/* Every word must be refused by the decoder (reserved encodings, or encodings outside the CPU model). */
 static inline void a64_expect_undef(const uint32_t *words, size_t n, a64_decoder dec)
 {
 	for (size_t i = 0; i < n; i++) {

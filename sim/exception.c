@@ -67,7 +67,7 @@ uint64_t sim_pstate_get(const struct sim_cpu *c)
 /*
  * An SPSR.M value names a state this PE can be in: AArch64 (M[4] == 0), EL0 or EL1,
  * M[1] == 0 (reserved), and not EL0 with SP_EL1 (M == 0b0001). EL2/EL3 do not exist,
- * AArch32 is not implemented at any EL (Arm ARM D1.11.5 "Illegal return events").
+ * AArch32 is not supported at any EL of the CPU model (Arm ARM D1.11.5 "Illegal return events").
  */
 static bool spsr_mode_legal(uint64_t spsr)
 {
