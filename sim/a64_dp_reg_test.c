@@ -766,33 +766,9 @@ static void test_dp_reg_undef(void **state)
 
 static void test_decode_pure_random(void **state)
 {
-	uint64_t s = 0x2545f4914f6cdd1dull;
-	unsigned accepted = 0;
+	unsigned accepted = a64_check_decoder_pure(sim_decode_dp_reg, 0x2545f4914f6cdd1dull,
+						   0x0e000000u, 0x0a000000u, 200000);
 
-	for (unsigned i = 0; i < 200000; i++) {
-		struct sim_insn a, b;
-		uint32_t w;
-		bool ra, rb;
-
-		s ^= s << 13;
-		s ^= s >> 7;
-		s ^= s << 17;
-		w = (uint32_t)s;
-		if (i & 1)
-			w = (w & ~0x0e000000u) | 0x0a000000u;	/* force the group */
-		memset(&a, 0xa5, sizeof(a));
-		memset(&b, 0x5a, sizeof(b));
-		ra = sim_decode_dp_reg(w, &a);
-		rb = sim_decode_dp_reg(w, &b);
-		assert_int_equal(ra, rb);
-		if (ra) {
-			assert_memory_equal(&a, &b, sizeof(a));
-			assert_non_null(a.fn);
-			assert_int_equal(a.raw, w);
-			assert_int_equal((w >> 25) & 7, 5);
-			accepted++;
-		}
-	}
 	print_message("%u of 200000 random words decoded\n", accepted);
 	assert_true(accepted > 30000);
 }

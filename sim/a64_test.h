@@ -116,4 +116,42 @@ static inline void a64_expect_undef(const uint32_t *words, size_t n, a64_decoder
 	}
 }
 
+/*
+ * Decoders are pure and total: over nr pseudo-random words (every other one forced into
+ * the group: (w & group_mask) == group_val), two decodes into differently poisoned slots
+ * agree, and an accepted word has a handler, its raw word, and belongs to the group.
+ * Returns how many words were accepted.
+ */
+static inline unsigned a64_check_decoder_pure(a64_decoder dec, uint64_t s, uint32_t group_mask,
+					      uint32_t group_val, unsigned nr)
+{
+	unsigned accepted = 0;
+
+	for (unsigned i = 0; i < nr; i++) {
+		struct sim_insn a, b;
+		uint32_t w;
+		bool ra, rb;
+
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		w = (uint32_t)s;
+		if (i & 1)
+			w = (w & ~group_mask) | group_val;	/* force the group */
+		memset(&a, 0xa5, sizeof(a));
+		memset(&b, 0x5a, sizeof(b));
+		ra = dec(w, &a);
+		rb = dec(w, &b);
+		assert_int_equal(ra, rb);
+		if (ra) {
+			assert_memory_equal(&a, &b, sizeof(a));
+			assert_non_null(a.fn);
+			assert_int_equal(a.raw, w);
+			assert_int_equal(w & group_mask, group_val);
+			accepted++;
+		}
+	}
+	return accepted;
+}
+
 #endif /* AVF_SIM_A64_TEST_H */
