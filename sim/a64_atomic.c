@@ -396,7 +396,9 @@ bool sim_a64_decode_excl_ordered(uint32_t insn, struct sim_insn *out)
 		fill_atomic(out, insn, casp_x, casp_sp, size ? 8 : 4, l || o0);
 		return true;
 	}
-	if (!o1) {					/* LDAR, LDLAR, STLR, STLLR */
+	if (!o1) {					/* LDAR, STLR */
+		if (!o0)	/* LDLAR, STLLR: FEAT_LOR is not in the CPU model: UNDEFINED */
+			return false;
 		sim_a64_fill_acqrel(insn, out, size, l);
 		return true;
 	}

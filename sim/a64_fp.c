@@ -137,8 +137,8 @@ static bool decode_fp_1src(uint32_t insn, struct sim_insn *out, unsigned fmt)
 {
 	unsigned opcode = simd_bits(insn, 20, 15);
 
-	/* FP16 arithmetic is outside the CPU model (UNDEFINED): for half precision, FMOV and FCVT only. */
-	if (fmt == FP_H && opcode != 0 && opcode != 4 && opcode != 5)
+	/* FEAT_FP16 is outside the CPU model (UNDEFINED): for half precision, FCVT only. */
+	if (fmt == FP_H && opcode != 4 && opcode != 5)
 		return false;
 	simd_insn_init(out, insn, NULL);
 	out->p0 = (uint8_t)fmt;
@@ -294,9 +294,9 @@ static bool decode_fmov_gen(uint32_t insn, struct sim_insn *out, unsigned sf, un
 	}
 	if (rmode != 0)
 		return false;
-	if (ftype == 3)
-		fmt = FP_H;
-	else if (ftype == sf)	/* W <-> S, X <-> D */
+	if (ftype == 3)		/* FMOV to or from H needs FEAT_FP16: UNDEFINED */
+		return false;
+	if (ftype == sf)	/* W <-> S, X <-> D */
 		fmt = ftype == 0 ? FP_S : FP_D;
 	else
 		return false;
@@ -403,8 +403,8 @@ static bool decode_fp_dp(uint32_t insn, struct sim_insn *out, unsigned ftype)
 	case 1: case 3:
 		return fmt != FP_H && decode_fp_cmp_like(insn, out, fmt);
 	}
-	if (simd_bit(insn, 12)) {	/* FMOV (scalar, immediate) */
-		if (simd_bits(insn, 9, 5) != 0)
+	if (simd_bit(insn, 12)) {	/* FMOV (scalar, immediate); H needs FEAT_FP16 */
+		if (simd_bits(insn, 9, 5) != 0 || fmt == FP_H)
 			return false;
 		simd_insn_init(out, insn, h_fmov_imm);
 		out->imm = fp_expand_imm(fmt, (uint8_t)simd_bits(insn, 20, 13));

@@ -567,9 +567,6 @@ static const struct simd_case fp_cases[] = {
 	{ 0x1e604020, "fmov d0, d1", 0x0, 0x0, 0x0,
 	  { 0x3ff0000000000000, 0x4000000000000000 }, VPAT(2), VPAT(3), VPAT(0), XPAT(1), XPAT(2),
 	  { 0x3ff0000000000000, 0x0 }, SIMD_X0_INIT, 0x0, 0x0 },
-	{ 0x1ee04020, "fmov h0, h1", 0x0, 0x0, 0x0,
-	  { 0x123456789abc3c00, 0x5 }, VPAT(2), VPAT(3), VPAT(0), XPAT(1), XPAT(2),
-	  { 0x3c00, 0x0 }, SIMD_X0_INIT, 0x0, 0x0 },
 	{ 0x1e260020, "fmov w0, s1", 0x0, 0x0, 0x0,
 	  { 0x40000000bf800000, 0x0 }, VPAT(2), VPAT(3), VPAT(0), XPAT(1), XPAT(2),
 	  VPAT(0), 0xbf800000, 0x0, 0x0 },
@@ -588,15 +585,6 @@ static const struct simd_case fp_cases[] = {
 	{ 0x9eaf0020, "fmov v0.d[1], x1", 0x0, 0x0, 0x0,
 	  VPAT(1), VPAT(2), VPAT(3), { 0x401c000000000000, 0x4020000000000000 }, 0x4000000000000000, XPAT(2),
 	  { 0x401c000000000000, 0x4000000000000000 }, SIMD_X0_INIT, 0x0, 0x0 },
-	{ 0x1ee60020, "fmov w0, h1", 0x0, 0x0, 0x0,
-	  { 0xffffbc00, 0x0 }, VPAT(2), VPAT(3), VPAT(0), XPAT(1), XPAT(2),
-	  VPAT(0), 0xbc00, 0x0, 0x0 },
-	{ 0x9ee60020, "fmov x0, h1", 0x0, 0x0, 0x0,
-	  { 0xffffbc00, 0x0 }, VPAT(2), VPAT(3), VPAT(0), XPAT(1), XPAT(2),
-	  VPAT(0), 0xbc00, 0x0, 0x0 },
-	{ 0x1ee70020, "fmov h0, w1", 0x0, 0x0, 0x0,
-	  VPAT(1), VPAT(2), VPAT(3), VPAT(0), 0xffffffff12343c00, XPAT(2),
-	  { 0x3c00, 0x0 }, SIMD_X0_INIT, 0x0, 0x0 },
 	{ 0x1e2e1000, "fmov s0, #1.0", 0x0, 0x0, 0x0,
 	  VPAT(1), VPAT(2), VPAT(3), VPAT(0), XPAT(1), XPAT(2),
 	  { 0x3f800000, 0x0 }, SIMD_X0_INIT, 0x0, 0x0 },
@@ -606,9 +594,6 @@ static const struct simd_case fp_cases[] = {
 	{ 0x1e27f000, "fmov s0, #31.0", 0x0, 0x0, 0x0,
 	  VPAT(1), VPAT(2), VPAT(3), VPAT(0), XPAT(1), XPAT(2),
 	  { 0x41f80000, 0x0 }, SIMD_X0_INIT, 0x0, 0x0 },
-	{ 0x1eec1000, "fmov h0, #0.5", 0x0, 0x0, 0x0,
-	  VPAT(1), VPAT(2), VPAT(3), VPAT(0), XPAT(1), XPAT(2),
-	  { 0x3800, 0x0 }, SIMD_X0_INIT, 0x0, 0x0 },
 };
 
 static void test_fp_cases(void **state)
@@ -642,6 +627,11 @@ static const uint32_t fp_undef[] = {
 	0x1e284020,	/* FRINT32Z s0, s1 */
 	0x1fc20c20,	/* FMADD h0, h1, h2, h3 */
 	0x1ee22820,	/* FADD h0, h1, h2 */
+	0x1ee04020,	/* FMOV h0, h1 */
+	0x1ee60020,	/* FMOV w0, h1 */
+	0x9ee60020,	/* FMOV x0, h1 */
+	0x1ee70020,	/* FMOV h0, w1 */
+	0x1eec1000,	/* FMOV h0, #0.5 */
 };
 
 static void test_fp_undef(void **state)

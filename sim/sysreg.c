@@ -9,7 +9,7 @@
  *   ID_AA64PFR0  EL0 and EL1 AArch64 only, no EL2/EL3 (not visible to the guest), FP and
  *                AdvSIMD without half precision, GICv3 system registers.
  *   ID_AA64ISAR0 CRC32, LSE atomics. Nothing else (no AES/SHA/RDM/DotProd).
- *   ID_AA64ISAR1 SB. No PAuth, no LRCPC, no DPB (DC CVAP).
+ *   ID_AA64ISAR1 SB, LRCPC 2 (LDAPR, LDAPUR/STLUR). No PAuth, no DPB (DC CVAP).
  *   ID_AA64MMFR0 40-bit PA, 16-bit ASID, 4 KiB granule only, little-endian only.
  *   ID_AA64MMFR1/2, PFR1, ZFR0, ISAR2: 0 (no PAN, VHE, HAFDBS, LOR, UAO, SVE, MTE, BTI).
  *   ID_AA64DFR0  Armv8.0 debug, 2 breakpoints, 2 watchpoints, no PMU, no trace.
@@ -81,7 +81,7 @@ static const struct {
 	{ ENC(3, 0, 0, 4, 0), 0x0000000001000011ull },	/* ID_AA64PFR0: GIC (if any), EL1, EL0 */
 	{ ENC(3, 0, 0, 5, 0), 0x0000000000101006ull },	/* ID_AA64DFR0: WRPs 1, BRPs 1, v8.0 */
 	{ ENC(3, 0, 0, 6, 0), 0x0000000000210000ull },	/* ID_AA64ISAR0: Atomic 2, CRC32 1 */
-	{ ENC(3, 0, 0, 6, 1), 0x0000001000000000ull },	/* ID_AA64ISAR1: SB 1 */
+	{ ENC(3, 0, 0, 6, 1), 0x0000001000200000ull },	/* ID_AA64ISAR1: SB 1, LRCPC 2 */
 	{ ENC(3, 0, 0, 7, 0), 0x000000000f000022ull },	/* ID_AA64MMFR0: TGran64 no, ASID 16, PA 40 */
 };
 

@@ -90,7 +90,7 @@ static void cpu_model_id_values(void **state)
 	assert_int_equal(rd(t.c, E(3, 0, 0, 4, 4)), 0);			/* ZFR0: no SVE */
 	assert_int_equal(rd(t.c, E(3, 0, 0, 5, 0)), 0x00101006);	/* DFR0 */
 	assert_int_equal(rd(t.c, E(3, 0, 0, 6, 0)), 0x00210000);	/* ISAR0 */
-	assert_int_equal(rd(t.c, E(3, 0, 0, 6, 1)), 0x1000000000ull);	/* ISAR1: SB */
+	assert_int_equal(rd(t.c, E(3, 0, 0, 6, 1)), 0x1000200000ull);	/* ISAR1: SB, LRCPC 2 */
 	assert_int_equal(rd(t.c, E(3, 0, 0, 6, 2)), 0);
 	assert_int_equal(rd(t.c, E(3, 0, 0, 7, 0)), 0x0f000022);	/* MMFR0 */
 	assert_int_equal(rd(t.c, E(3, 0, 0, 7, 1)), 0);
