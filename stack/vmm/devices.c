@@ -9,11 +9,11 @@
  * virtio console writes into a pipe the I/O loop drains into it (the device makes its
  * fd non-blocking, which must not happen to the sink's stdout).
  *
- * Interrupts: the transports drive level-triggered SPIs through irq_set_level() below.
- * The hyp's host interface (hyp.h) has no call to raise a guest's SPI, and the VMM may
- * not touch the HAL VM the hyp owns, so the level cannot reach the guest's GIC: each line
- * that rises is reported once, and guests must poll (docs/VMM.md, "Known limitations").
- * The UART is described without an interrupt at all, so Linux's 8250 driver polls it.
+ * Interrupts: the UART (IER/IIR) and each transport (InterruptStatus/InterruptACK)
+ * compute a level and call irq_set_level() when it changes; it drives the device's SPI
+ * through the hyp (HYP_HOST_SET_IRQ), from whichever thread the change happened on
+ * (a vCPU thread handling MMIO, or the I/O thread completing a request). The VMM never
+ * touches the HAL VM itself: the hyp owns it. docs/VMM.md has the IRQ map.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,19 +24,33 @@
 
 #include "stack/vmm/vmm_internal.h"
 
+static bool vm_ending(struct vmm *v)
+{
+	bool ended;
+
+	pthread_mutex_lock(&v->end_lock);
+	ended = v->ended;
+	pthread_mutex_unlock(&v->end_lock);
+	return ended;
+}
+
+/*
+ * A device's line changed: tell the guest's GIC. A failure means the level the device
+ * holds and the GIC's differ, so the guest may wait for an interrupt that never comes:
+ * logged once per line, unless the VM is ending anyway (teardown lowers lines of a VM
+ * the hyp already calls dying).
+ */
 static void irq_set_level(void *ctx, uint32_t intid, bool level)
 {
 	struct vmm *v = ctx;
 	uint64_t bit = 1ull << ((intid - 32) & 63);
+	int64_t rc = vmm_hcall(v->host, HYP_HOST_SET_IRQ, v->handle, intid, level, 0, 0, NULL);
 
-	if (level && !(__atomic_fetch_or(&v->irq_warned, bit, __ATOMIC_RELAXED) & bit))
-		vmm_log(v, "cannot raise INTID %u: the hyp's host interface has no call to "
-			"inject a guest interrupt, so the guest must poll this device", intid);
-}
-
-/* The UART's interrupt output goes nowhere: the DT gives it no line (vm.c). */
-static void uart_irq_unconnected(void *ctx, uint32_t intid, bool level)
-{
+	if (!rc || vm_ending(v))
+		return;
+	if (!(__atomic_fetch_or(&v->irq_warned, bit, __ATOMIC_RELAXED) & bit))
+		vmm_log(v, "cannot %s INTID %u: SET_IRQ: %s; the guest may miss this device's "
+			"interrupts", level ? "raise" : "lower", intid, strerror((int)-rc));
 }
 
 static void uart_out(void *ctx, const uint8_t *buf, size_t len)
@@ -80,7 +94,7 @@ static int add_uart(struct vmm *v)
 {
 	struct uart16550_config uc = {
 		.out = uart_out, .out_ctx = &v->console,
-		.irq = { .ctx = v, .intid = VMM_UART_SPI, .set_level = uart_irq_unconnected },
+		.irq = { .ctx = v, .intid = VMM_UART_SPI, .set_level = irq_set_level },
 	};
 	struct mmio_region r = {
 		.name = "uart", .base = VMM_UART_BASE, .size = VMM_UART_SIZE,
@@ -178,19 +192,20 @@ static int add_optional(struct vmm *v)
 
 	for (unsigned i = 0; i < c->nr_disks; i++) {
 		struct virtio_blk_config bc = { .path = c->disks[i].path,
-						.read_only = c->disks[i].read_only };
+						.read_only = c->disks[i].read_only,
+						.vm_name = v->name };
 
 		ADD_DEVICE(v, "blk", bc.path, virtio_blk_create(&bc, &dev_));
 	}
 	if (c->vsock_cid) {
 		struct virtio_vsock_config vc = { .guest_cid = c->vsock_cid,
-						  .uds_path = c->vsock_uds };
+						  .uds_path = c->vsock_uds, .vm_name = v->name };
 
 		ADD_DEVICE(v, "vsock", vc.uds_path, virtio_vsock_create(&vc, &dev_));
 	}
 	if (c->net_switch || c->net_tap) {
 		struct virtio_net_config nc = { .switch_path = c->net_switch, .tap = c->net_tap,
-						.pcap_path = c->pcap };
+						.pcap_path = c->pcap, .vm_name = v->name };
 
 		vm_mac(v, nc.mac);
 		ADD_DEVICE(v, "net", c->net_switch ? c->net_switch : c->net_tap,

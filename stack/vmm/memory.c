@@ -135,3 +135,60 @@ void vmm_mem_init_callbacks(struct vmm *v)
 {
 	v->gmem = (struct vmm_guest_mem){ .ctx = v, .read = guest_read, .write = guest_write };
 }
+
+/* ---- the host touching guest memory (vmm_read_guest / vmm_write_guest) ---- */
+
+/* Every byte of [ipa, ipa + len) lies in a region of v (overflow-safe). */
+static bool range_in_regions(const struct vmm *v, uint64_t ipa, uint64_t len)
+{
+	while (len) {
+		const struct vmm_mem_region *r = region_of(v, ipa);
+		uint64_t left;
+
+		if (!r)
+			return false;
+		left = (r->npages << PAGE_SHIFT_4K) - (ipa - r->ipa);
+		if (left >= len)
+			return true;
+		ipa += left;
+		len -= left;
+	}
+	return true;
+}
+
+/*
+ * The same path as the devices' (mem_copy: the HAL host view, which the hyp revokes for
+ * pages the host gave away), but telling "not guest memory" (-EFAULT) from "the hyp does
+ * not let the host there" (-EPERM), page by page so the first refused page stops it.
+ */
+static int host_copy(struct vmm *v, uint64_t ipa, uint8_t *dst, const uint8_t *src,
+		     uint64_t len)
+{
+	if (ipa + len < ipa || !range_in_regions(v, ipa, len))
+		return -EFAULT;
+	while (len) {
+		uint64_t n = PAGE_SIZE_4K - (ipa & (PAGE_SIZE_4K - 1));
+
+		if (n > len)
+			n = len;
+		if (mem_copy(v, ipa, dst, src, n))
+			return -EPERM;
+		ipa += n;
+		len -= n;
+		if (dst)
+			dst += n;
+		else
+			src += n;
+	}
+	return 0;
+}
+
+int vmm_read_guest(struct vmm *v, uint64_t ipa, void *buf, size_t len)
+{
+	return host_copy(v, ipa, buf, NULL, len);
+}
+
+int vmm_write_guest(struct vmm *v, uint64_t ipa, const void *buf, size_t len)
+{
+	return host_copy(v, ipa, NULL, buf, len);
+}

@@ -6,7 +6,8 @@
  * which the VMM reads and answers through the host view:
  *   MMIO           the MMIO bus; a read's value goes back into the run page
  *   HYPERCALL      a call neither the backend (PSCI) nor the hyp (pKVM's block) took:
- *                  the VMM offers none, the answer stays NOT_SUPPORTED
+ *                  AVF's channel block (payload_channel.c); anything else stays
+ *                  NOT_SUPPORTED
  *   SYSTEM_EVENT   PSCI SYSTEM_OFF / SYSTEM_RESET / a crash: the VM ends
  *   GUEST_FAULT    a normal VM touched an IPA with neither memory nor a device in a way
  *                  the VMM cannot emulate: the VM crashed
@@ -22,10 +23,11 @@
  *   - threaded (HAL_CAP_THREADED_VCPUS: KVM): one thread per vCPU runs it until the VM
  *     ends; the calling thread does device I/O.
  *
- * Stopping threaded vCPUs: the hyp's host interface has no kick (a vCPU blocked in WFI
- * inside VCPU_RUN cannot be made to return), so when the VM ends the threads that come
- * back are joined and any that do not are left behind (threads_stuck): the VM is then
- * not torn down, and its memory is freed when the process exits (avf-vmm exits at once).
+ * Stopping threaded vCPUs: once the VM has ended (a vCPU's exit, a device, vmm_stop()),
+ * the I/O thread kicks every vCPU (HYP_HOST_VCPU_KICK), which makes a VCPU_RUN blocked
+ * in the guest (WFI on KVM) return, and joins every thread. Only a kick that fails (an
+ * injected hyp.host_call failure) can leave a thread inside VCPU_RUN: that one is
+ * waited for a moment and then left behind (threads_stuck), and the VM is not torn down.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -43,7 +45,7 @@
 #define QUANTUM_SPREAD	10000u
 /* Exits one vCPU may have handled in one turn before the next vCPU runs. */
 #define MAX_EXITS_PER_TURN 256u
-/* How long a stopping threaded VM waits for its vCPU threads to come back. */
+/* How long a stopping threaded VM waits for a vCPU thread it could not kick. */
 #define JOIN_WAIT_MS	200
 
 enum step { STEP_CONTINUE, STEP_IDLE, STEP_PREEMPTED, STEP_END };
@@ -129,6 +131,8 @@ static enum step handle_mmio(struct vmm *v, struct vmm_vcpu *c, const struct hyp
 	uint64_t data = r->mmio.data;
 
 	__atomic_fetch_add(&v->mmio_exits, 1, __ATOMIC_RELAXED);
+	if (vmm_injected_crash(v, "vmm.crash.mmio"))
+		return STEP_END;
 	mmio_bus_access(&v->bus, r->mmio.ipa, r->mmio.size, r->mmio.is_write, &data);
 	if (!r->mmio.is_write &&
 	    hal_host_write(v->host->m, run_pa(c, offsetof(struct hyp_vcpu_run, mmio.data)),
@@ -157,6 +161,24 @@ static enum step handle_system_event(struct vmm *v, struct vmm_vcpu *c,
 	return STEP_END;
 }
 
+/* A guest call for the VMM (payload_channel.c answers it); the reply goes back into the
+ * run page, where the hyp takes it for the guest's x0..x3. */
+static enum step handle_hypercall(struct vmm *v, struct vmm_vcpu *c,
+				  const struct hyp_vcpu_run *r)
+{
+	uint64_t ret[4];
+
+	__atomic_fetch_add(&v->hypercall_exits, 1, __ATOMIC_RELAXED);
+	memcpy(ret, r->hypercall.ret, sizeof(ret));
+	if (!vmm_guest_hypercall(v, c->index, r->hypercall.args, ret))
+		return STEP_END;
+	if (hal_host_write(v->host->m, run_pa(c, offsetof(struct hyp_vcpu_run, hypercall.ret)),
+			   ret, sizeof(ret), NULL))
+		return END_VM(v, VMM_END_ERROR, "vcpu %u: cannot answer a hypercall: the run "
+			      "page is gone", c->index);
+	return STEP_CONTINUE;
+}
+
 /* What VCPU_RUN returned (rc) and left in the run page: handle it. */
 static enum step handle_exit(struct vmm *v, struct vmm_vcpu *c, int64_t rc)
 {
@@ -172,9 +194,7 @@ static enum step handle_exit(struct vmm *v, struct vmm_vcpu *c, int64_t rc)
 	case HYP_EXIT_MMIO:
 		return handle_mmio(v, c, &r);
 	case HYP_EXIT_HYPERCALL:
-		/* Left as the hyp gave it: x0 = NOT_SUPPORTED, x1..x3 unchanged. */
-		__atomic_fetch_add(&v->hypercall_exits, 1, __ATOMIC_RELAXED);
-		return STEP_CONTINUE;
+		return handle_hypercall(v, c, &r);
 	case HYP_EXIT_SYSTEM_EVENT:
 		return handle_system_event(v, c, &r);
 	case HYP_EXIT_IDLE:
@@ -264,6 +284,10 @@ int vmm_run_turn(struct vmm *v, bool *idle, enum vmm_end *end)
 
 	if (v->host->threaded)
 		return -EOPNOTSUPP;
+	if (!v->boot_checked) {
+		v->boot_checked = true;
+		vmm_injected_crash(v, "vmm.crash.boot");
+	}
 	if (!has_ended(v) && !stop_requested(v)) {
 		for (unsigned i = 0; i < v->nr_vcpus; i++) {
 			if (rr_turn(v, &v->vcpus[i]) == STEP_END)
@@ -369,8 +393,8 @@ static int start_threads(struct vmm *v)
 	return err;
 }
 
-/* Join the threads that came back; wait a little for the others, then give up. */
-static void join_threads(struct vmm *v)
+/* Wait up to ms for every started thread to be done; false if one is not. */
+static bool wait_threads_done(struct vmm *v, unsigned ms)
 {
 	for (unsigned waited = 0;; waited += 10) {
 		bool all = true;
@@ -379,14 +403,38 @@ static void join_threads(struct vmm *v)
 			all &= !v->vcpus[i].thread_started ||
 			       __atomic_load_n(&v->vcpus[i].thread_done, __ATOMIC_ACQUIRE);
 		if (all)
-			break;
-		if (waited >= JOIN_WAIT_MS) {
-			v->threads_stuck = true;
-			vmm_log(v, "a vCPU thread is still inside VCPU_RUN (blocked in the guest, "
-				"e.g. WFI or powered off) and the hyp offers no kick: leaving it");
-			return;
-		}
+			return true;
+		if (waited >= ms)
+			return false;
 		usleep(10000);
+	}
+}
+
+/*
+ * The VM has ended: bring every vCPU thread back and join it. Each thread checks the
+ * end before every run, and a kick ends the run in progress or, if it comes first, the
+ * next one (hyp.h), so after the kicks every thread returns without waiting on the guest.
+ */
+static void join_threads(struct vmm *v)
+{
+	bool kicked_all = true;
+
+	for (unsigned i = 0; i < v->nr_vcpus; i++) {
+		int64_t rc;
+
+		if (!v->vcpus[i].thread_started)
+			continue;
+		rc = vmm_hcall(v->host, HYP_HOST_VCPU_KICK, v->handle, i, 0, 0, 0, NULL);
+		if (rc) {
+			vmm_log(v, "vcpu %u: VCPU_KICK: %s", i, strerror((int)-rc));
+			kicked_all = false;
+		}
+	}
+	if (!kicked_all && !wait_threads_done(v, JOIN_WAIT_MS)) {
+		v->threads_stuck = true;
+		vmm_log(v, "a vCPU thread that could not be kicked is still inside VCPU_RUN "
+			"(blocked in the guest): leaving it, and the VM, behind");
+		return;
 	}
 	for (unsigned i = 0; i < v->nr_vcpus; i++)
 		if (v->vcpus[i].thread_started)
@@ -420,6 +468,11 @@ int vmm_run(struct vmm *v, enum vmm_end *end)
 		return -EBUSY;
 	}
 	v->ran = true;
+	if (!v->boot_checked) {
+		/* Built, not yet run: where vmm.crash.boot fires (vmm_run_turn for others). */
+		v->boot_checked = true;
+		vmm_injected_crash(v, "vmm.crash.boot");
+	}
 	if (v->host->threaded)
 		run_threaded(v);
 	else
@@ -448,6 +501,9 @@ void vmm_get_stats(struct vmm *v, struct vmm_stats *st)
 	st->mmio_exits = __atomic_load_n(&v->mmio_exits, __ATOMIC_RELAXED);
 	st->unclaimed_mmio = bs.unclaimed_reads + bs.unclaimed_writes;
 	st->hypercall_exits = __atomic_load_n(&v->hypercall_exits, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&v->payload.lock);
+	st->payload_events = v->payload.events;
+	pthread_mutex_unlock(&v->payload.lock);
 	st->insns = v->insns;
 	st->virtual_ns = hal_clock_ns(v->host->m);
 	for (unsigned i = 0; i < v->nr_regions; i++) {

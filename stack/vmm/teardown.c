@@ -148,6 +148,7 @@ bool vmm_release(struct vmm *v)
 	vmm_devices_destroy(v);
 	release_guest(v);
 	vmm_console_fini(&v->console);
+	vmm_payload_channel_fini(v);
 	if (v->wake_fd >= 0)
 		close(v->wake_fd);
 	free_config(v);

@@ -251,6 +251,7 @@ struct virtio_blk_config {
 	const char *path;
 	bool read_only;
 	const char *serial;	/* GET_ID answer, at most 20 bytes; NULL: "avf-blk" */
+	const char *vm_name;	/* for fault rules with vm= (lib/fault); NULL: none */
 };
 
 int virtio_blk_create(const struct virtio_blk_config *cfg, struct virtio_device **out);
@@ -281,6 +282,7 @@ int virtio_rng_create(const struct virtio_rng_config *cfg, struct virtio_device 
 struct virtio_vsock_config {
 	uint64_t guest_cid;	/* >= 3 */
 	const char *uds_path;
+	const char *vm_name;	/* for fault rules with vm= (lib/fault); NULL: none */
 };
 
 #define VSOCK_HOST_CID 2u
@@ -302,6 +304,7 @@ struct virtio_net_config {
 	const char *switch_path;
 	const char *tap;
 	const char *pcap_path;
+	const char *vm_name;	/* for fault rules with vm= (lib/fault); NULL: none */
 };
 
 #define VIRTIO_NET_MAX_FRAME 1514u

@@ -15,14 +15,20 @@
  * status: IOERR for requests outside the disk, lengths that are not whole sectors, writes
  * to a read-only disk and host I/O errors; UNSUPP for unknown types, types whose feature
  * was not negotiated, and unknown or forbidden discard flags.
+ *
+ * Injected faults (lib/fault, matched with the VM's name): blk.io_error completes a
+ * request with IOERR untouched; blk.short_read makes one pread() return half of what it
+ * asked, which the device completes by reading again (the guest sees nothing).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fault/fault.h"
 #include "stack/vmm/virtio_internal.h"
 
 #define VIRTIO_BLK_F_SEG_MAX		2
@@ -62,6 +68,7 @@ struct blk {
 	uint64_t capacity;		/* sectors */
 	char id[BLK_ID_BYTES];
 	uint8_t *chunk;			/* BLK_CHUNK bytes of bounce space */
+	char vm_name[64];		/* fault rules with vm= */
 };
 
 static struct blk *to_blk(struct virtio_device *dev)
@@ -108,10 +115,13 @@ static bool in_disk(const struct blk *b, uint64_t sector, uint64_t nr)
 	return sector <= b->capacity && nr <= b->capacity - sector;
 }
 
-static int pread_full(int fd, uint8_t *p, size_t len, off_t off)
+/* Injected fault blk.short_read: this pread() asks for half, as a short read from the
+ * host would return; the loop must then read the rest. */
+static int pread_full(const struct blk *b, uint8_t *p, size_t len, off_t off)
 {
 	while (len) {
-		ssize_t n = pread(fd, p, len, off);
+		size_t ask = len > 1 && fault_hit_vm("blk.short_read", b->vm_name) ? len / 2 : len;
+		ssize_t n = pread(b->fd, p, ask, off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -162,7 +172,7 @@ static int blk_rw(struct blk *b, struct virtq *q, const struct virtq_chain *c, b
 			if (pwrite_full(b->fd, b->chunk, n, off))
 				return VIRTIO_BLK_S_IOERR;
 		} else {
-			if (pread_full(b->fd, b->chunk, n, off))
+			if (pread_full(b, b->chunk, n, off))
 				return VIRTIO_BLK_S_IOERR;
 			if (virtq_chain_write(q, c, done, b->chunk, n))
 				return -EFAULT;
@@ -292,7 +302,13 @@ static int64_t blk_request(struct blk *b, struct virtq *q, const struct virtq_ch
 	}
 	if (virtq_chain_read(q, c, 0, hdr, sizeof(hdr)))
 		goto fault;
-	status = blk_execute(b, q, c, virtio_le32(hdr), virtio_le64(hdr + 8), &written);
+	/* Injected blk.io_error: the request fails as a host I/O error would, before the
+	 * disk or the guest's data buffers are touched. */
+	written = 0;
+	if (fault_hit_vm("blk.io_error", b->vm_name))
+		status = VIRTIO_BLK_S_IOERR;
+	else
+		status = blk_execute(b, q, c, virtio_le32(hdr), virtio_le64(hdr + 8), &written);
 	if (status < 0)
 		goto fault;
 	status_byte = (uint8_t)status;
@@ -399,6 +415,7 @@ int virtio_blk_create(const struct virtio_blk_config *cfg, struct virtio_device 
 	b->capacity = (uint64_t)size / SECTOR;
 	/* The id is NUL-padded, and not terminated if it is 20 bytes long (5.2.6). */
 	memcpy(b->id, serial, strnlen(serial, sizeof(b->id)));
+	snprintf(b->vm_name, sizeof(b->vm_name), "%s", cfg->vm_name ? cfg->vm_name : "");
 	*out = &b->dev;
 	return 0;
 err:

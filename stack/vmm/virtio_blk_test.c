@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "lib/fault/fault.h"
 #include "stack/vmm/virtio_fake_driver.h"
 #include "stack/vmm/virtio_internal.h"
 
@@ -51,7 +52,8 @@ struct fx {
 static struct fx *make(bool read_only, uint64_t features, const char *serial)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct virtio_blk_config cfg = { .read_only = read_only, .serial = serial };
+	struct virtio_blk_config cfg = { .read_only = read_only, .serial = serial,
+					 .vm_name = "blkvm" };
 	struct virtio_device *dev;
 
 	strcpy(f->path, "/tmp/avf-blk-test-XXXXXX");
@@ -442,6 +444,83 @@ static void completed_write_survives_a_vmm_crash(void **state)
 	assert_int_equal(sec[511], 0x5a);
 }
 
+/* blk.io_error: the chosen request fails with IOERR and touches nothing; the others work. */
+static void injected_io_error(void **state)
+{
+	struct fx *f = *state;
+	uint64_t rd = vdrv_alloc(&f->env.d, 512), wr = vdrv_alloc(&f->env.d, 512);
+	uint8_t buf[512], sec[512];
+	uint32_t used = 0;
+
+	assert_int_equal(fault_configure("blk.io_error:at=2:vm=blkvm", NULL, 0), 0);
+	assert_int_equal(request(f, T_IN, 7, rd, 512, true, &used), S_OK);
+	assert_int_equal(used, 513);
+	vdrv_peek(&f->env.d, rd, buf, 512);
+	assert_int_equal(buf[0], 7);
+	/* The second request (a write) fails: neither the disk nor the buffer change. */
+	memset(buf, 0xab, sizeof(buf));
+	vdrv_poke(&f->env.d, wr, buf, 512);
+	assert_int_equal(request(f, T_OUT, 8, wr, 512, false, &used), S_IOERR);
+	assert_int_equal(used, 1);
+	file_sector(f, 8, sec);
+	assert_int_equal(sec[0], 8);
+	assert_int_equal(sec[511], 8);
+	/* A failed read leaves the guest's buffer as it was. */
+	assert_int_equal(fault_configure("blk.io_error:at=1", NULL, 0), 0);
+	memset(buf, 0xee, sizeof(buf));
+	vdrv_poke(&f->env.d, rd, buf, 512);
+	assert_int_equal(request(f, T_IN, 9, rd, 512, true, &used), S_IOERR);
+	assert_int_equal(used, 1);
+	vdrv_peek(&f->env.d, rd, sec, 512);
+	assert_memory_equal(sec, buf, 512);
+	assert_int_equal(fault_fired("blk.io_error"), 1);
+	/* The next one works again; the device never broke. */
+	assert_int_equal(request(f, T_IN, 9, rd, 512, true, &used), S_OK);
+	vdrv_peek(&f->env.d, rd, sec, 512);
+	assert_int_equal(sec[0], 9);
+	assert_false(vdrv_env_stats(&f->env).broken);
+	assert_int_equal(fault_configure(NULL, NULL, 0), 0);
+}
+
+/* A rule for another VM never fires here. */
+static void injected_io_error_other_vm(void **state)
+{
+	struct fx *f = *state;
+	uint64_t rd = vdrv_alloc(&f->env.d, 512);
+
+	assert_int_equal(fault_configure("blk.io_error:vm=othervm", NULL, 0), 0);
+	assert_int_equal(request(f, T_IN, 3, rd, 512, true, NULL), S_OK);
+	assert_int_equal(fault_fired("blk.io_error"), 0);
+	assert_int_equal(fault_configure(NULL, NULL, 0), 0);
+}
+
+/*
+ * blk.short_read on every hit: each pread() gets half of what is left (until one byte
+ * is left), and the device keeps reading: the guest gets exactly the right data.
+ * 1536 bytes take 11 halved reads before the last byte, which is read whole.
+ */
+static void injected_short_read_is_completed(void **state)
+{
+	struct fx *f = *state;
+	uint64_t rd = vdrv_alloc(&f->env.d, 1536);
+	uint8_t got[1536];
+	uint64_t fired = 0;
+	uint32_t used;
+
+	/* Expected firings: left = 1536, each firing reads left / 2 (rounded down). */
+	for (uint64_t left = 1536; left > 1; left -= left / 2)
+		fired++;
+	assert_int_equal(fault_configure("blk.short_read", NULL, 0), 0);
+	assert_int_equal(request(f, T_IN, 200, rd, 1536, true, &used), S_OK);
+	assert_int_equal(used, 1537);
+	vdrv_peek(&f->env.d, rd, got, sizeof(got));
+	for (int i = 0; i < 1536; i++)
+		assert_int_equal(got[i], (200 + i / 512) & 0xff);
+	assert_int_equal(fault_fired("blk.short_read"), fired);
+	assert_int_equal(fired, 11);
+	assert_int_equal(fault_configure(NULL, NULL, 0), 0);
+}
+
 static void create_errors(void **state)
 {
 	struct virtio_blk_config cfg = { .path = "/nonexistent/avf.img" };
@@ -470,6 +549,9 @@ int main(void)
 		T(hostile_requests_break_the_device),
 		T(image_shrinking_underneath),
 		T(completed_write_survives_a_vmm_crash),
+		T(injected_io_error),
+		T(injected_io_error_other_vm),
+		T(injected_short_read_is_completed),
 		cmocka_unit_test(create_errors),
 #undef T
 	};

@@ -16,6 +16,9 @@
  * flags (none were offered), or of an impossible length, is dropped and counted; a
  * receive buffer too small for the waiting frame is left in the ring and the frame
  * dropped, so tiny buffers cannot wedge the queue.
+ *
+ * Injected fault net.drop (lib/fault, matched with the VM's name): a frame in either
+ * direction is lost and counted as dropped, as Ethernet may lose any frame.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/fault/fault.h"
 #include "stack/vmm/virtio_internal.h"
 
 #define VIRTIO_NET_F_MTU	3
@@ -47,6 +51,7 @@ struct net {
 	uint8_t tx[NET_HDR + VIRTIO_NET_MAX_FRAME];
 	uint8_t junk[65536];		/* oversized frames are read into here and dropped */
 	uint64_t tx_frames, rx_frames, tx_dropped, rx_dropped;
+	char vm_name[64];		/* fault rules with vm= */
 };
 
 static struct net *to_net(struct virtio_device *dev)
@@ -83,8 +88,8 @@ static bool net_tx_one(struct net *n, struct virtq *q, const struct virtq_chain 
 		virtio_dev_broken(&n->dev, "net: buffer not accessible");
 		return false;
 	}
-	if (!tx_frame_ok(n->tx, frame_len)) {
-		n->tx_dropped++;
+	if (!tx_frame_ok(n->tx, frame_len) || fault_hit_vm("net.drop", n->vm_name)) {
+		n->tx_dropped++;	/* refused, or lost on the wire (injected) */
 		return true;
 	}
 	if (n->pcap)
@@ -174,11 +179,12 @@ static bool read_frame(struct net *n)
 			continue;
 		if (len < 0)
 			return false;	/* EAGAIN, or a backend error: try again on POLLIN */
-		if ((size_t)len >= NET_MIN_FRAME && (size_t)len <= VIRTIO_NET_MAX_FRAME)
+		if ((size_t)len >= NET_MIN_FRAME && (size_t)len <= VIRTIO_NET_MAX_FRAME &&
+		    !fault_hit_vm("net.drop", n->vm_name))
 			break;
 		if (len == 0)
 			return false;
-		n->rx_dropped++;	/* runt or jumbo: not for this device */
+		n->rx_dropped++;	/* runt or jumbo, or lost (injected net.drop) */
 	}
 	memcpy(n->rx + NET_HDR, n->junk, (size_t)len);
 	n->rx_len = (size_t)len;
@@ -306,6 +312,7 @@ int virtio_net_create(const struct virtio_net_config *cfg, struct virtio_device 
 		return -ENOMEM;
 	n->dev.ops = &net_ops;
 	memcpy(n->mac, cfg->mac, 6);
+	snprintf(n->vm_name, sizeof(n->vm_name), "%s", cfg->vm_name ? cfg->vm_name : "");
 	n->fd = cfg->tap ? net_tap_open(cfg->tap, why, sizeof(why))
 			 : net_switch_port_open(cfg->switch_path);
 	if (n->fd < 0) {

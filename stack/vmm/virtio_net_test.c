@@ -25,6 +25,7 @@
 
 #include <cmocka.h>
 
+#include "lib/fault/fault.h"
 #include "stack/vmm/virtio_fake_driver.h"
 #include "stack/vmm/virtio_internal.h"
 
@@ -156,7 +157,8 @@ static void switch_learns_and_forwards(void **state)
 /* A VM with a virtio-net device on the switch. */
 static void vm_init(struct fx *f, struct vdrv_env *env, const uint8_t *mac, const char *pcap)
 {
-	struct virtio_net_config cfg = { .switch_path = f->sw_path, .pcap_path = pcap };
+	struct virtio_net_config cfg = { .switch_path = f->sw_path, .pcap_path = pcap,
+					 .vm_name = "netvm" };
 	struct virtio_device *dev;
 
 	memcpy(cfg.mac, mac, 6);
@@ -214,6 +216,51 @@ static void guest_to_host_and_back(void **state)
 	assert_memory_equal(got, "\0\0\0\0\0\0\0\0\0\0\x01\0", HDR);	/* num_buffers = 1 */
 	assert_memory_equal(got + HDR, fr, n);
 	assert_true(vm.level);
+	vdrv_env_fini(&vm);
+	close(host);
+}
+
+/* net.drop: a transmitted frame is completed but never reaches the wire, a received
+ * one never reaches the guest (its buffer stays for the next); the rest flows. */
+static void injected_drop_both_ways(void **state)
+{
+	struct fx *f = *state;
+	struct vdrv_env vm;
+	int host = net_switch_port_open(f->sw_path);
+	uint8_t fr[64], fr2[64], got[HDR + 64];
+	uint32_t id, len;
+	uint64_t rx;
+	size_t n, n2;
+
+	vm_init(f, &vm, MAC_VM1, NULL);
+	assert_int_equal(net_switch_process(f->sw), 0);
+	assert_int_equal(fault_configure("net.drop:at=1:vm=netvm", NULL, 0), 0);
+	n = frame(fr, BCAST, MAC_VM1, "first, lost");
+	vm_send(&vm, fr, n, 0);
+	assert_true(vdrv_get_used(&vm.d, TXQ, &id, &len));	/* completed all the same */
+	assert_int_equal(net_switch_process(f->sw), 0);
+	assert_int_equal(port_recv(host, got, sizeof(got)), 0);
+	n = frame(fr, BCAST, MAC_VM1, "second");
+	vm_send(&vm, fr, n, 0);
+	assert_true(vdrv_get_used(&vm.d, TXQ, &id, &len));
+	assert_int_equal(net_switch_process(f->sw), 1);
+	assert_int_equal(port_recv(host, got, sizeof(got)), n);
+	assert_memory_equal(got, fr, n);
+	/* Receive: the first frame from the host is lost, the second arrives. */
+	assert_int_equal(fault_configure("net.drop:at=1", NULL, 0), 0);
+	rx = vm_rx_buffer(&vm, HDR + 1514);
+	n = frame(fr, MAC_VM1, MAC_A, "reply, lost");
+	port_send(f, host, fr, n);
+	n2 = frame(fr2, MAC_VM1, MAC_A, "reply two");
+	port_send(f, host, fr2, n2);
+	vdrv_env_io(&vm);
+	assert_true(vdrv_get_used(&vm.d, RXQ, &id, &len));
+	assert_int_equal(len, HDR + n2);
+	vdrv_peek(&vm.d, rx, got, HDR + n2);
+	assert_memory_equal(got + HDR, fr2, n2);
+	assert_false(vdrv_get_used(&vm.d, RXQ, &id, &len));
+	assert_int_equal(fault_fired("net.drop"), 1);
+	assert_int_equal(fault_configure(NULL, NULL, 0), 0);
 	vdrv_env_fini(&vm);
 	close(host);
 }
@@ -571,6 +618,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(switch_learns_and_forwards),
 		T(guest_to_host_and_back),
+		T(injected_drop_both_ways),
 		T(two_vms_talk),
 		T(small_rx_buffer_drops_the_frame_not_the_buffer),
 		T(poll_only_with_rx_buffers),

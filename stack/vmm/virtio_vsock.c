@@ -19,13 +19,20 @@
  * Packets owed to the guest wait in per-connection flags, plus a bounded ring of RSTs for
  * packets that had no connection (when it is full, further such RSTs are dropped: the
  * guest caused them).
+ *
+ * Injected fault vsock.drop (lib/fault, matched with the VM's name): a data packet in
+ * either direction is lost; a stream cannot skip bytes, so the device resets that
+ * connection on both ends (host socket closed, RST to the guest), as for any packet it
+ * cannot deliver.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/fault/fault.h"
 #include "stack/vmm/virtio_internal.h"
 #include "stack/vmm/vsock_internal.h"
 
@@ -63,6 +70,7 @@ struct vsock {
 	unsigned rst_head, rst_count;
 	uint32_t next_local_port;
 	unsigned rr;			/* round-robin start over conns for RX */
+	char vm_name[64];		/* fault rules with vm= */
 	uint8_t buf[VSOCK_MAX_PAYLOAD];	/* payload bounce space, both directions */
 };
 
@@ -248,6 +256,10 @@ static bool handle_rw(struct vsock *v, struct virtq *q, const struct virtq_chain
 		virtio_dev_broken(&v->dev, "vsock: buffer not accessible");
 		return false;
 	}
+	if (h->len && fault_hit_vm("vsock.drop", v->vm_name)) {
+		conn_abort(c);	/* injected loss: a stream cannot skip bytes, so reset */
+		return true;
+	}
 	if (vsock_conn_queue_tx(c, v->buf, h->len)) {
 		conn_abort(c);	/* beyond the credit we gave */
 		return true;
@@ -359,6 +371,10 @@ static bool conn_data(struct vsock *v, struct vsock_conn *c, uint32_t room,
 	if (n == 0) {
 		c->host_eof = true;	/* the host will send no more: tell the guest */
 		c->need_shutdown = true;
+		return false;
+	}
+	if (fault_hit_vm("vsock.drop", v->vm_name)) {
+		conn_abort(c);	/* injected loss: the bytes are gone, RST both ends */
 		return false;
 	}
 	conn_hdr(v, c, h, OP_RW);
@@ -712,6 +728,7 @@ int virtio_vsock_create(const struct virtio_vsock_config *cfg, struct virtio_dev
 	v->dev.ops = &vsock_ops;
 	v->guest_cid = cfg->guest_cid;
 	v->next_local_port = FIRST_LOCAL_PORT;
+	snprintf(v->vm_name, sizeof(v->vm_name), "%s", cfg->vm_name ? cfg->vm_name : "");
 	*out = &v->dev;
 	return 0;
 }

@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "lib/fault/fault.h"
 #include "stack/vmm/virtio_fake_driver.h"
 #include "stack/vmm/virtio_internal.h"
 
@@ -77,7 +78,7 @@ static void start(struct fx *f)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct virtio_vsock_config cfg = { .guest_cid = CID };
+	struct virtio_vsock_config cfg = { .guest_cid = CID, .vm_name = "vsockvm" };
 	struct virtio_device *dev;
 
 	strcpy(f->dir, "/tmp/avf-vsock-test-XXXXXX");
@@ -672,6 +673,52 @@ static void connection_table_is_bounded(void **state)
 	close(l);
 }
 
+/* vsock.drop on guest data: the bytes never reach the host, both ends are reset. */
+static void injected_drop_guest_to_host(void **state)
+{
+	struct fx *f = *state;
+	int l = unix_listen(f, 5000), h;
+	struct pkt p;
+
+	h = guest_initiates(f, l, 700, 5000, 64 << 10);
+	assert_int_equal(fault_configure("vsock.drop:at=1:vm=vsockvm", NULL, 0), 0);
+	tx(f, OP_RW, 700, 5000, 0, 64 << 10, 0, "lost!", 5);
+	rx_expect(f, &p, OP_RST);
+	assert_int_equal(p.src_port, 5000);
+	assert_int_equal(p.dst_port, 700);
+	assert_true(host_sees_eof(h));		/* closed without a byte */
+	assert_int_equal(fault_fired("vsock.drop"), 1);
+	assert_false(vdrv_env_stats(&f->env).broken);
+	assert_int_equal(fault_configure(NULL, NULL, 0), 0);
+	close(h);
+	close(l);
+}
+
+/* vsock.drop on host data: the guest gets an RST instead, the host socket is closed. */
+static void injected_drop_host_to_guest(void **state)
+{
+	struct fx *f = *state;
+	int l = unix_listen(f, 5001), h;
+	char buf[8];
+	struct pkt p;
+
+	h = guest_initiates(f, l, 701, 5001, 64 << 10);
+	/* Hit 1: the guest's "hello" (delivered); hit 2: the host's "world" (lost). */
+	assert_int_equal(fault_configure("vsock.drop:at=2", NULL, 0), 0);
+	tx(f, OP_RW, 701, 5001, 0, 64 << 10, 0, "hello", 5);
+	host_read(h, buf, 5);
+	assert_memory_equal(buf, "hello", 5);
+	assert_int_equal(write(h, "world", 5), 5);
+	rx_expect(f, &p, OP_RST);
+	assert_int_equal(p.dst_port, 701);
+	assert_true(host_sees_eof(h));
+	assert_int_equal(fault_hits("vsock.drop"), 2);
+	assert_int_equal(fault_fired("vsock.drop"), 1);
+	assert_int_equal(fault_configure(NULL, NULL, 0), 0);
+	close(h);
+	close(l);
+}
+
 static void create_errors(void **state)
 {
 	struct fx *f = *state;
@@ -695,6 +742,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(injected_drop_guest_to_host),
+		T(injected_drop_host_to_guest),
 		T(config_holds_the_cid),
 		T(host_connects_to_guest),
 		T(guest_refuses),

@@ -26,6 +26,7 @@
 
 #include <libfdt.h>
 
+#include "lib/fault/fault.h"
 #include "stack/vmm/vmm_internal.h"
 
 #define MiB (1ull << 20)
@@ -64,6 +65,23 @@ void vmm_log(struct vmm *v, const char *fmt, ...)
 const char *vmm_error(const struct vmm *v)
 {
 	return v->error;
+}
+
+const char *vmm_name(const struct vmm *v)
+{
+	return v->name ? v->name : "";
+}
+
+bool vmm_injected_crash(struct vmm *v, const char *point)
+{
+	if (!fault_hit_vm(point, vmm_name(v)))
+		return false;
+	if (v->cfg.abort_on_injected_crash) {
+		fprintf(stderr, "vmm: %s: injected fault: %s: aborting\n", vmm_name(v), point);
+		abort();
+	}
+	vmm_set_end(v, VMM_END_CRASH, "injected fault: %s", point);
+	return true;
 }
 
 const char *vmm_end_name(enum vmm_end end)
@@ -232,13 +250,8 @@ static void fdt_params(struct vmm *v, struct vmm_fdt_params *p)
 	p->gicd_base = VMM_GICD_BASE;
 	p->gicr_base = VMM_GICR_BASE(v->nr_vcpus);
 	p->uart_base = VMM_UART_BASE;
-	/*
-	 * No interrupt line for the UART: the VMM cannot raise a guest SPI (devices.c), and
-	 * a DT that promised one would leave Linux's 8250 driver waiting for THRE interrupts
-	 * forever. Without one it polls. (The virtio binding requires an interrupt, so the
-	 * transports keep theirs.)
-	 */
-	p->uart_intid = 0;
+	/* The UART's line is driven through HYP_HOST_SET_IRQ (devices.c). */
+	p->uart_intid = VMM_UART_SPI;
 	vmm_devices_describe(v, p);
 	p->name = v->name;
 	p->instance_id = v->cfg.instance_id;
@@ -373,6 +386,7 @@ static struct vmm *vmm_alloc(struct vmm_host *host)
 	pthread_mutex_init(&v->end_lock, NULL);
 	mmio_bus_init(&v->bus);
 	vmm_mem_init_callbacks(v);
+	vmm_payload_channel_init(v);
 	return v;
 }
 

@@ -68,6 +68,27 @@ struct vmm_disk {
 	bool read_only;
 };
 
+/*
+ * What the payload's runtime reported on the VM-to-host channel (avf_hvc.h,
+ * docs/RUNTIME.md): the same three events AVF's VM service delivers.
+ */
+enum vmm_payload_kind {
+	VMM_PAYLOAD_READY,		/* PAYLOAD_READY */
+	VMM_PAYLOAD_FINISHED,		/* PAYLOAD_FINISHED: code is the exit code */
+	VMM_PAYLOAD_ERROR,		/* PAYLOAD_ERROR: code and message */
+};
+
+#define VMM_PAYLOAD_MESSAGE_MAX 256
+
+struct vmm_payload_event {
+	enum vmm_payload_kind kind;
+	int32_t code;			/* FINISHED, ERROR; 0 for READY */
+	/* ERROR: the text the guest sent (PAYLOAD_ERROR_TEXT), NUL-terminated, at most
+	 * VMM_PAYLOAD_MESSAGE_MAX bytes; bytes that are not printable ASCII (a newline, a
+	 * NUL) are replaced by '?'. "" otherwise. */
+	char message[VMM_PAYLOAD_MESSAGE_MAX + 1];
+};
+
 struct vmm_config {
 	const char *name;		/* shown in logs, in `ps`, and in /avf/vm-name */
 	unsigned nr_vcpus;		/* 1..64 */
@@ -93,6 +114,38 @@ struct vmm_config {
 	/* Stop with VMM_END_TIMEOUT after this many guest instructions (0: no limit).
 	 * Needs a backend that counts them (HAL_CAP_VIRTUAL_TIME): -EOPNOTSUPP elsewhere. */
 	uint64_t max_insns;
+
+	/*
+	 * Hooks for whoever embeds the VMM (the scenario runner, tests). Each is optional
+	 * (NULL: not called) and gets hook_ctx. They run on the thread that handled the
+	 * guest's exit: a vCPU thread on threaded backends, so they must lock what they
+	 * share; they must not call vmm_run()/vmm_destroy() on this VM (vmm_stop(),
+	 * vmm_read_guest() and vmm_write_guest() are fine).
+	 *
+	 * on_payload: the runtime reported ready / finished / error. Called in the order
+	 * the guest made the calls, before the relay line is written (below).
+	 *
+	 * on_hypercall: a guest call in AVF_HVC_BASE + 5 .. AVF_HVC_BASE + 0xff that the
+	 * VMM itself does not answer, or AVF_HVC_TEST_MARK / AVF_HVC_TEST_WAIT (which it
+	 * does answer when no hook takes them: MARK is logged as "vmm: NAME: mark N" and
+	 * answered 0, WAIT is answered 0 = released, so a scenario script runs to its end
+	 * under a plain avf-vmm). fn is the function id, a1..a3 the guest's x1..x3.
+	 * Return 1 when handled, with *x0 the guest's result; 0 to decline (the guest then
+	 * gets NOT_SUPPORTED, or the default above for MARK and WAIT). For MARK the log
+	 * line is written before the hook is asked.
+	 */
+	void *hook_ctx;
+	void (*on_payload)(void *ctx, struct vmm *v, const struct vmm_payload_event *ev);
+	int (*on_hypercall)(void *ctx, struct vmm *v, unsigned vcpu_index, uint32_t fn,
+			    uint64_t a1, uint64_t a2, uint64_t a3, uint64_t *x0);
+
+	/*
+	 * The injected faults vmm.crash.boot / vmm.crash.mmio / vmm.crash.ready (lib/fault,
+	 * rules matched with the VM's name): false (the library default) ends the VM with
+	 * VMM_END_CRASH and the error "injected fault: vmm.crash.X"; true calls abort(), so
+	 * a VMM process dies of SIGABRT exactly like a real crash (avf-vmm sets it).
+	 */
+	bool abort_on_injected_crash;
 };
 
 /*
@@ -141,11 +194,27 @@ const char *vmm_error(const struct vmm *v);
 /* A short name for an end ("shutdown", "reboot", "crash", ...). */
 const char *vmm_end_name(enum vmm_end end);
 
+/*
+ * The host (this VMM) touching guest memory at [ipa, ipa + len) through its own view of
+ * physical memory, exactly as a malicious host could: page by page through the HAL host
+ * view, which the hyp revokes for pages the host gave away. 0 on success; -EFAULT if a
+ * byte lies outside the VM's RAM and firmware regions (nothing is copied then); -EPERM
+ * if the hyp does not let the host reach a page of the range (a protected VM's private
+ * page, a page the guest unshared): pages before it may have been copied. Callable from
+ * any thread while the VM exists (a hook may call it).
+ */
+int vmm_read_guest(struct vmm *v, uint64_t ipa, void *buf, size_t len);
+int vmm_write_guest(struct vmm *v, uint64_t ipa, const void *buf, size_t len);
+
+/* The VM's name (the configuration's, "" if none). */
+const char *vmm_name(const struct vmm *v);
+
 struct vmm_stats {
 	uint64_t console_bytes;		/* UART + virtio console */
 	uint64_t first_byte_ns;		/* CLOCK_MONOTONIC of the first console byte, or 0 */
 	uint64_t mmio_exits, unclaimed_mmio;
-	uint64_t hypercall_exits;	/* answered NOT_SUPPORTED by the VMM */
+	uint64_t hypercall_exits;	/* guest calls forwarded to the VMM (HYP_EXIT_HYPERCALL) */
+	uint64_t payload_events;	/* ready / finished / error reported */
 	uint64_t insns;			/* guest instructions (virtual-time backends) */
 	uint64_t virtual_ns;		/* the machine's clock at the end */
 	uint64_t ram_pages, firmware_pages;

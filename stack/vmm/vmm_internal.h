@@ -87,6 +87,19 @@ struct vmm_boot {
 	uint64_t initrd_start, initrd_end;
 };
 
+/*
+ * The payload channel (payload_channel.c): the error text being assembled from
+ * PAYLOAD_ERROR_TEXT calls, and the relay connection to <vsock_uds>_5000.
+ */
+struct vmm_payload_channel {
+	pthread_mutex_t lock;		/* vCPU threads report concurrently */
+	char text[VMM_PAYLOAD_MESSAGE_MAX + 1];
+	unsigned text_len;		/* bytes received since the last ERROR */
+	int relay_fd;			/* -1: not connected (yet, or for good) */
+	bool relay_tried;		/* connect once: a failure is logged once */
+	uint64_t events;		/* ready / finished / error seen (stats) */
+};
+
 struct vmm {
 	struct vmm_host *host;
 	struct vmm_config cfg;		/* strings point into strings[] owned below */
@@ -120,6 +133,8 @@ struct vmm {
 	uint64_t mmio_exits, hypercall_exits;	/* atomic */
 	uint64_t rr_state;		/* seeded quantum generator (round-robin) */
 	uint64_t irq_warned;		/* SPIs we failed to raise, logged once each */
+	struct vmm_payload_channel payload;
+	bool boot_checked;		/* vmm.crash.boot asked (first run or turn) */
 	char error[512];
 };
 
@@ -172,6 +187,24 @@ void vmm_devices_describe(const struct vmm *v, struct vmm_fdt_params *p);
 int vmm_devices_poll(struct vmm *v, int timeout_ms, bool *external);
 /* Drain the virtio console pipe into the console sink. */
 void vmm_devices_drain_console(struct vmm *v);
+
+/* ---- payload_channel.c ---- */
+/* Set up / release v->payload (vm.c's vmm_alloc, teardown.c's vmm_release). */
+void vmm_payload_channel_init(struct vmm *v);
+void vmm_payload_channel_fini(struct vmm *v);
+/*
+ * A guest call the hyp forwarded (HYP_EXIT_HYPERCALL) from vCPU vcpu: args[0] = function
+ * id, args[1..6] = x1..x6; ret[0..3] hold the hyp's default answer (x0 = NOT_SUPPORTED,
+ * x1..x3 unchanged) and get the VMM's answer. false: the VM must end (vmm_set_end was
+ * called: an injected crash).
+ */
+bool vmm_guest_hypercall(struct vmm *v, unsigned vcpu, const uint64_t args[7],
+			 uint64_t ret[4]);
+
+/* ---- fault injection (vm.c) ---- */
+/* The injected fault point (a vmm.crash.* name) fires for v now: abort() when the
+ * configuration asks, else end the VM with VMM_END_CRASH. true: it fired. */
+bool vmm_injected_crash(struct vmm *v, const char *point);
 
 /* ---- run.c ---- */
 /* Set how the VM ended, once (the first caller wins); wakes the run loop. */

@@ -49,6 +49,20 @@
 /* The error code the runtime itself reports when it cannot go on (rt_panic). */
 #define AVF_RUNTIME_ERROR_PANIC			(-1)
 
+/*
+ * Test calls (the scenario payload, stack/guest/payloads/scenario; docs/VMM.md, "Scenario
+ * hooks"). The VMM hands both to its embedder's on_hypercall hook first.
+ * TEST_MARK: x1 = a mark number: the guest reached that point of its script. The VMM
+ *            logs "vmm: NAME: mark N"; x0 = 0.
+ * TEST_WAIT: x1 = a token: may the guest go on? x0 = 0 when the host released the
+ *            token, 1 = not yet (the guest sleeps a little and asks again). Without a
+ *            hook every token counts as released (x0 = 0), so a script runs to its end.
+ * Calls in AVF_HVC_BASE + 5 .. + 0xff that nobody answers get NOT_SUPPORTED.
+ */
+#define AVF_HVC_TEST_MARK			(AVF_HVC_BASE + 0x10)
+#define AVF_HVC_TEST_WAIT			(AVF_HVC_BASE + 0x11)
+#define AVF_HVC_TEST_LAST			(AVF_HVC_BASE + 0xff)
+
 /* PSCI 0.2+ (the VMM's, through the HAL). */
 #define AVF_PSCI_VERSION			0x84000000u
 #define AVF_PSCI_SYSTEM_OFF			0x84000008u

@@ -1,8 +1,9 @@
 # stack/guest/payloads: payloads on the runtime (stack/guest/runtime), each a guest image
 # payload-NAME from stack/guest/payloads/NAME, signed at build time with the development
 # key into build/guest/img/payload-NAME.payload (docs/RUNTIME.md).
-PAYLOADS := hello
+PAYLOADS := hello scenario drm compile ml
 PAYLOAD_VERSION_hello := 1
+include stack/guest/payloads/scenario/module.mk
 GUEST_IMAGES += $(addprefix payload-,$(PAYLOADS))
 $(foreach p,$(PAYLOADS),\
   $(eval payload-$(p)_SRCS := $(call lib_srcs,stack/guest/payloads/$(p)))\
@@ -16,3 +17,5 @@ $(BUILD)/guest/img/payload-%.payload: $(BUILD)/guest/img/payload-%.bin \
 	  --key $(PAYLOAD_SIGNING_KEY) --version $(PAYLOAD_VERSION_$*) \
 	  --mem-size $(RT_MEM_SIZE) $< $@ >/dev/null
 guest: $(addprefix $(BUILD)/guest/img/payload-,$(addsuffix .payload,$(PAYLOADS)))
+# The use-case payloads: their versions and extra libraries (after the loop above).
+include $(foreach p,drm compile ml,stack/guest/payloads/$(p)/module.mk)

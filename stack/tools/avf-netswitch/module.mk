@@ -2,4 +2,5 @@
 # run as separate avf-vmm processes (docs/VIRTIO.md).
 PROGS += avf-netswitch
 avf-netswitch_SRCS := stack/tools/avf-netswitch/main.c
-avf-netswitch_LIBS := vmm
+avf-netswitch_LIBS := vmm fault
+avf-netswitch_LDLIBS += -lpthread

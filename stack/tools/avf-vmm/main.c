@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/fault/fault.h"
 #include "stack/hyp/spec/spec.h"
 #include "stack/tools/avf-vmm/options.h"
 #include "stack/vmm/layout.h"
@@ -222,6 +223,14 @@ int main(int argc, char *argv[])
 		avf_vmm_opts_free(&o);
 		return AVF_VMM_EXIT_USAGE;
 	}
+	/* Injected faults (lib/fault) come from the environment, as the scenario runner and
+	 * the service pass them; an injected VMM crash is a real one: SIGABRT. */
+	if (fault_configure_env(err.msg, sizeof(err.msg))) {
+		fprintf(stderr, "avf-vmm: AVF_FAULTS: %s\n", err.msg);
+		avf_vmm_opts_free(&o);
+		return VMM_END_ERROR;
+	}
+	o.vm.abort_on_injected_crash = true;
 	ret = run_vm(&o, argc, argv, t0);
 	avf_vmm_opts_free(&o);
 	if (got_signal && (ret == VMM_END_ERROR || ret > 128)) {

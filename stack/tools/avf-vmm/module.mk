@@ -4,7 +4,7 @@ LIBS += avfvmmcli
 avfvmmcli_SRCS := stack/tools/avf-vmm/options.c
 PROGS += avf-vmm
 avf-vmm_SRCS := stack/tools/avf-vmm/main.c
-avf-vmm_LIBS := avfvmmcli vmm image hypspec hyp hal sim
+avf-vmm_LIBS := avfvmmcli vmm fault image hypspec hyp fault hal sim
 avf-vmm_LDLIBS := -lfdt -lpthread
 $(call unit_tests,stack/tools/avf-vmm,avfvmmcli image,-lcmocka)
 

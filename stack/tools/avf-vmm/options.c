@@ -311,7 +311,9 @@ void avf_vmm_usage(FILE *f)
 		fprintf(f, "  %-24s %s\n", left, opts[i].help);
 	}
 	fputs("  -h, --help               this text\n"
-	      "\nNumbers are decimal or 0x hexadecimal. See docs/VMM.md.\n", f);
+	      "\nNumbers are decimal or 0x hexadecimal. See docs/VMM.md.\n"
+	      "Environment: AVF_FAULTS=SPEC injects faults (lib/fault/fault.h; docs/VMM.md,\n"
+	      "\"Injected faults\"); an injected VMM crash is abort().\n", f);
 }
 
 void avf_vmm_defaults(struct avf_vmm_opts *o)
