@@ -34,6 +34,8 @@ static const uint32_t fns[] = {
 	HYP_HOST_FINALIZE_TEARDOWN, HYP_HOST_INIT_VM, HYP_HOST_INIT_VCPU, HYP_HOST_VCPU_LOAD,
 	HYP_HOST_VCPU_PUT, HYP_HOST_LOAD_FIRMWARE, HYP_HOST_POOL_INFO,
 	0xc6000000u | 0x1ffu,	/* unknown */
+	/* Appended, so that the op bytes of the older corpus keep their meaning. */
+	HYP_HOST_SET_IRQ, HYP_HOST_VCPU_KICK,
 };
 
 static void fail(const char *what, uint64_t pfn)
@@ -137,6 +139,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case HYP_HOST_START_TEARDOWN:
 		case HYP_HOST_FINALIZE_TEARDOWN:
 			rc = hyp_call(h, fn, vm, 0, 0, 0, 0, 0, &out);
+			break;
+		case HYP_HOST_SET_IRQ:
+			/* INTIDs 0..255 (SGIs, PPIs, the 64 SPIs, beyond), levels 0..2. */
+			rc = hyp_call(h, fn, vm, data[i + 3], data[i + 4] % 3, 0, 0, 0, &out);
+			break;
+		case HYP_HOST_VCPU_KICK:
+			rc = hyp_call(h, fn, vm, data[i + 3] % 3, 0, 0, 0, 0, &out);
 			break;
 		case HYP_HOST_INIT_VM:
 			rc = hyp_call(h, fn, data[i + 1] & 3, 1 + data[i + 3] % 2, 32 + data[i + 4] % 9,

@@ -17,6 +17,11 @@
  *   op < NR_OPS   host_fns[op] or guest_fns[op - NR_HOST]
  *   op == 0xf0    a raw host function id follows (4 bytes, little endian), then args
  *   op == 0xf1    a raw guest function id follows, then args
+ *   op == 0xf2    SET_IRQ, op == 0xf3 VCPU_KICK (own opcodes, so that the meaning of the
+ *                 older corpus's op bytes stays as it was)
+ *   op == 0xf4    configure an injected failure (lib/fault): v picks the point
+ *                 (hyp.host_call, hyp.pool_oom, hyp.guest_share, or none), p when it
+ *                 fires (at=1..8, or every time); the specification must expect it
  * v picks a VM, p a pfn, g0/g1 a gfn (a region and an offset, see gfn_of()), x extras.
  */
 #include <errno.h>
@@ -24,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fault/fault.h"
 #include "stack/hyp/spec/spec.h"
 
 #define BASE		0x40000000ull
@@ -128,6 +134,13 @@ static void host_call(struct ctx *c, uint32_t fn, const uint8_t *a)
 	case HYP_HOST_LOAD_FIRMWARE:
 		hyp_call(c->h, fn, vm, gfn, x % 4, 0, 0, 0, NULL);
 		return;
+	case HYP_HOST_SET_IRQ:
+		/* INTIDs 0..255, or 0..1020 by 4 (up to 960 SPIs); levels 0..2. */
+		hyp_call(c->h, fn, vm, x & 1 ? a[1] * 4u : a[1], a[3] % 3, 0, 0, 0, NULL);
+		return;
+	case HYP_HOST_VCPU_KICK:
+		hyp_call(c->h, fn, vm, x % 3, 0, 0, 0, 0, NULL);
+		return;
 	default:	/* pfn-first calls, and unknown ids */
 		hyp_call(c->h, fn, pfn, vm, gfn, x, 0, 0, NULL);
 		return;
@@ -166,6 +179,25 @@ static void guest_call(struct ctx *c, uint32_t fn, const uint8_t *a)
 	hyp_test_guest_call(c->h, args, ret);
 }
 
+/* Op 0xf4: the next calls may fail the ways hyp.h's fault points say. */
+static void inject(const uint8_t *a)
+{
+	static const char *const points[] = { "hyp.host_call", "hyp.pool_oom",
+					      "hyp.guest_share" };
+	char rule[64];
+
+	if (a[0] % 4 == 3) {
+		fault_configure(NULL, NULL, 0);
+		return;
+	}
+	if (a[1] & 0x80)
+		snprintf(rule, sizeof(rule), "%s", points[a[0] % 4]);
+	else
+		snprintf(rule, sizeof(rule), "%s:at=%u", points[a[0] % 4], 1 + a[1] % 8);
+	if (fault_configure(rule, NULL, 0))
+		abort();
+}
+
 static uint32_t le32(const uint8_t *b)
 {
 	return b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
@@ -190,6 +222,10 @@ static void run_input(struct ctx *c, const uint8_t *data, size_t size)
 			break;
 		if (raw && op == 0xf0)
 			host_call(c, fn, &data[i]);
+		else if (op == 0xf2 || op == 0xf3)
+			host_call(c, op == 0xf2 ? HYP_HOST_SET_IRQ : HYP_HOST_VCPU_KICK, &data[i]);
+		else if (op == 0xf4)
+			inject(&data[i]);
 		else if (raw)
 			guest_call(c, fn, &data[i]);
 		else if (op % NR_OPS < NR_HOST)
@@ -211,6 +247,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ctx c = { .loaded = -1 };
 
 	hyp_spec_register();
+	if (fault_configure(NULL, NULL, 0))
+		abort();
 	if (hal_machine_create(hal_backend_find("sim"), &mc, &m))
 		abort();
 	if (hyp_init(m, &hc, &c.h) || !hyp_spec_of(c.h))
@@ -225,6 +263,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		c.vms[c.nr_vms++] = (uint32_t)handle;
 	}
 	run_input(&c, data, size);
+	fault_configure(NULL, NULL, 0);
 	hyp_call(c.h, HYP_HOST_VCPU_PUT, 0, 0, 0, 0, 0, 0, NULL);
 	hyp_destroy(c.h);
 	hal_machine_destroy(m);

@@ -127,17 +127,24 @@ static bool guest_call(struct hyp *h, struct hyp_vm *vm, struct hal_exit *x)
 	return true;
 }
 
-/* Every guest call passes here, so that an observer (the executable spec) sees it. */
+/* Every guest call passes here, so that an observer (the executable spec) sees it and
+ * the fault point hyp.guest_share is decided in one place. */
 bool hyp_guest_call(struct hyp *h, struct hyp_vm *vm, struct hal_exit *x)
 {
 	const struct hyp_observer *obs = h->obs;
-	bool handled;
+	/* Decided before the observer looks (hyp.h): a failed share changes nothing. */
+	bool fail = hyp_fault_guest_call_begin(vm, x->hypercall.func_id);
+	bool handled = true;
 
 	if (obs)
 		obs->guest_call_before(h->obs_ctx, vm->handle, x->hypercall.args);
-	handled = guest_call(h, vm, x);
+	if (fail)
+		x->hypercall.ret[0] = SMCCC_INVALID_PARAMETER;
+	else
+		handled = guest_call(h, vm, x);
 	if (obs)
 		obs->guest_call_after(h->obs_ctx, vm->handle, x->hypercall.args, handled,
 				      x->hypercall.ret);
+	hyp_fault_guest_call_end();
 	return handled;
 }

@@ -2,7 +2,8 @@
 /*
  * The host's hypercall dispatcher (pKVM's hyp-main.c): one handler per function id,
  * found by table. Each handler only unpacks registers. Unknown ids get
- * NOT_SUPPORTED in x0; known ones SUCCESS in x0 and their result in x1.
+ * NOT_SUPPORTED in x0; known ones SUCCESS in x0 and their result in x1. The fault
+ * point hyp.host_call is decided here, at the top, for known ids (hyp.h).
  */
 #include "stack/hyp/hyp_calls.h"
 
@@ -21,6 +22,8 @@ HANDLER(vcpu_run) { return hyp_vcpu_run(h, r->x[1]); }
 HANDLER(start_teardown) { return hyp_start_teardown(h, (uint32_t)r->x[1]); }
 HANDLER(reclaim_page) { return hyp_reclaim_page(h, r->x[1]); }
 HANDLER(finalize_teardown) { return hyp_finalize_teardown(h, (uint32_t)r->x[1]); }
+HANDLER(set_irq) { return hyp_set_irq(h, (uint32_t)r->x[1], r->x[2], r->x[3]); }
+HANDLER(vcpu_kick) { return hyp_vcpu_kick(h, (uint32_t)r->x[1], r->x[2]); }
 HANDLER(load_firmware) { return hyp_load_firmware(h, (uint32_t)r->x[1], r->x[2], r->x[3]); }
 HANDLER(init_vcpu)
 {
@@ -62,33 +65,38 @@ static const host_handler host_hcall[HYP_HOST_NR_FNS] = {
 	ENTRY(HYP_HOST_FINALIZE_TEARDOWN, finalize_teardown),
 	ENTRY(HYP_HOST_LOAD_FIRMWARE, load_firmware),
 	ENTRY(HYP_HOST_POOL_INFO, pool_info),
+	ENTRY(HYP_HOST_SET_IRQ, set_irq),
+	ENTRY(HYP_HOST_VCPU_KICK, vcpu_kick),
 };
 
-static void dispatch(struct hyp *h, struct hyp_regs *r)
+/* The handler of fn, or NULL: an id outside the table or a hole in it. */
+static host_handler handler_of(uint64_t fn)
 {
-	uint64_t fn = r->x[0];
-	host_handler handler = NULL;
-
-	if (fn >= HYP_HOST_FN(0) && fn < HYP_HOST_FN(HYP_HOST_NR_FNS))
-		handler = host_hcall[fn - HYP_HOST_FN(0)];
-	if (!handler) {
-		r->x[0] = HYP_SMCCC_NOT_SUPPORTED;
-		return;
-	}
-	r->x[1] = (uint64_t)handler(h, r);
-	r->x[0] = HYP_SMCCC_SUCCESS;
+	if (fn < HYP_HOST_FN(0) || fn >= HYP_HOST_FN(HYP_HOST_NR_FNS))
+		return NULL;
+	return host_hcall[fn - HYP_HOST_FN(0)];
 }
 
 void hyp_host_call(struct hyp *h, struct hyp_regs *r)
 {
 	/* The observer (the executable spec) is read once: it is installed before calls. */
 	const struct hyp_observer *obs = h->obs;
+	host_handler handler = handler_of(r->x[0]);
+	/* Injected failures are decided before the observer looks (hyp.h), and only for
+	 * calls that exist: an unknown id stays NOT_SUPPORTED. */
+	bool fail = handler && hyp_fault_host_call_begin(r->x[0]);
 
 	if (obs)
 		obs->host_call_before(h->obs_ctx, r);
-	dispatch(h, r);
+	if (!handler) {
+		r->x[0] = HYP_SMCCC_NOT_SUPPORTED;
+	} else {
+		r->x[1] = fail ? (uint64_t)-ENOMEM : (uint64_t)handler(h, r);
+		r->x[0] = HYP_SMCCC_SUCCESS;
+	}
 	if (obs)
 		obs->host_call_after(h->obs_ctx, r);
+	hyp_fault_host_call_end();
 }
 
 int64_t hyp_call(struct hyp *h, uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3,

@@ -187,6 +187,7 @@ int hyp_query_vm(struct hyp *h, uint32_t handle, struct hyp_vm_info *out)
 	out->mmio_guard_enrolled = vm->mmio_enrolled;
 	out->nr_mmio_guard = vm->nr_mmio_guard;
 	out->firmware_loaded = vm->firmware_loaded;
+	out->nr_spis = vm->nr_spis;
 	hyp_unlock(&vm->lock);
 	hyp_unlock(&h->lock);
 	return 0;

@@ -72,7 +72,22 @@ enum hyp_host_fn {
 	HYP_HOST_LOAD_FIRMWARE		= HYP_HOST_FN(13),
 	/* Out: x2 = free pages in the hyp's pool. */
 	HYP_HOST_POOL_INFO		= HYP_HOST_FN(14),
-	HYP_HOST_NR_FNS			= 15,
+	/* x1 = handle, x2 = INTID, x3 = level (0 or 1): drive one of the VM's SPI lines
+	 * (32 .. 32 + nr_spis - 1 of INIT_VM) as a level; the GIC decides when the guest
+	 * takes it. -EINVAL: level not 0/1, or not one of the VM's SPIs (SGIs, PPIs and
+	 * LPIs are the GIC's and the guest's own business); -ENOENT: no such VM; -EBUSY:
+	 * the VM is dying, or not every vCPU is initialised yet (the GIC is complete only
+	 * then: KVM creates its vGIC with the last vCPU). Changes no page state. May be called from any thread, also
+	 * while the VM's vCPUs run: that is how a device's completion reaches a guest. */
+	HYP_HOST_SET_IRQ		= HYP_HOST_FN(15),
+	/* x1 = handle, x2 = vCPU index: make that vCPU's current VCPU_RUN return soon with
+	 * HYP_EXIT_KICKED (its next one, if it is not running: kicks are not counted,
+	 * several pending kicks end one run). -EINVAL: index not an initialised vCPU;
+	 * -ENOENT: no such VM; -EBUSY: the VM is dying (no vCPU can run). Changes no
+	 * state. Meant for another thread than the vCPU's: a VMM stops a vCPU blocked in
+	 * the guest (WFI on KVM) with it. */
+	HYP_HOST_VCPU_KICK		= HYP_HOST_FN(16),
+	HYP_HOST_NR_FNS			= 17,
 };
 
 #define HYP_VM_PROTECTED	(1u << 0)
@@ -213,11 +228,35 @@ struct hyp_vm_info {
 	bool mmio_guard_enrolled;
 	unsigned nr_mmio_guard;		/* guarded MMIO pages */
 	bool firmware_loaded;
+	unsigned nr_spis;		/* INIT_VM's x6: SPIs 32 .. 32 + nr_spis - 1 */
 };
 int hyp_query_vm(struct hyp *h, uint32_t handle, struct hyp_vm_info *out);
 /* The handles of the live VMs (dying ones included), in increasing order: stores up to
  * max of them in handles and returns how many there are. */
 unsigned hyp_query_vms(struct hyp *h, uint32_t *handles, unsigned max);
+
+/* ---- injected failures (lib/fault) ---------------------------------------------------- */
+
+/*
+ * Three fault points of lib/fault reach into the hyp (docs/HYP.md, "Injected failures").
+ * Each is decided once, at the entry of a call and before any observer hook runs, so
+ * that the decision is part of the call an observer is told about:
+ *   hyp.host_call    every host call with a known id: the call fails with -ENOMEM in x1
+ *                    (x0 SUCCESS), no handler runs, no other register or state changes.
+ *   hyp.pool_oom     every INIT_VM, SHARE_GUEST and DONATE_GUEST (the calls that may
+ *                    take pages from the pool): the pool gives no page during that call,
+ *                    as if it were empty (-ENOMEM where a page was needed).
+ *   hyp.guest_share  every MEM_SHARE and MEM_UNSHARE of a protected guest: the call
+ *                    answers INVALID_PARAMETER and changes nothing.
+ */
+struct hyp_injected {
+	bool host_call_fails;	/* the host call in flight on this thread */
+	bool pool_empty;	/* the host call in flight on this thread */
+	bool guest_share_fails;	/* the guest call in flight on this thread */
+};
+/* The decisions for the calls in flight on the calling thread (all false outside
+ * calls). For observers: valid from the before hook to the after hook. */
+void hyp_injected_faults(struct hyp_injected *out);
 
 /* ---- observers: where the executable specification hooks in --------------------------- */
 

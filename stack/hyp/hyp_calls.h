@@ -26,6 +26,10 @@ int hyp_start_teardown(struct hyp *h, uint32_t handle);
 int hyp_reclaim_page(struct hyp *h, uint64_t pfn);
 int hyp_finalize_teardown(struct hyp *h, uint32_t handle);
 
+/* irq.c: SET_IRQ and VCPU_KICK (any thread, also while the VM's vCPUs run). */
+int hyp_set_irq(struct hyp *h, uint32_t handle, uint64_t intid, uint64_t level);
+int hyp_vcpu_kick(struct hyp *h, uint32_t handle, uint64_t idx);
+
 /* run.c: vCPU load/put/run; guest_hcall.c: the guest's calls while it runs. */
 int hyp_vcpu_load(struct hyp *h, uint32_t handle, uint64_t idx);
 int hyp_vcpu_put(struct hyp *h);

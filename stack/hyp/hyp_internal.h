@@ -122,6 +122,7 @@ struct hyp_vm {
 	bool firmware_loaded;
 	uint64_t firmware_gfn;
 	uint64_t gicd_base, gicr_base;	/* GIC frames: no memory may be mapped there */
+	unsigned nr_spis;		/* SPIs 32 .. 32 + nr_spis - 1 (SET_IRQ) */
 };
 
 /* Whether gfn falls on vm's GIC frames (distributor 64 KiB, 128 KiB per redistributor),
@@ -229,5 +230,17 @@ const char *hyp_transition_name(enum hyp_transition_id t);
 
 /* The VM with this handle, or NULL. Caller holds h->lock. */
 struct hyp_vm *hyp_vm_get(struct hyp *h, uint32_t handle);
+
+/* ---- fault.c --------------------------------------------------------------------------------- */
+
+/* The lib/fault decisions of the calls in flight on the calling thread (hyp.h). */
+/* Decide hyp.host_call and hyp.pool_oom for host call fn; true: fail it with -ENOMEM. */
+bool hyp_fault_host_call_begin(uint64_t fn);
+void hyp_fault_host_call_end(void);
+/* Decide hyp.guest_share for a guest call of vm; true: fail it. */
+bool hyp_fault_guest_call_begin(const struct hyp_vm *vm, uint32_t fn);
+void hyp_fault_guest_call_end(void);
+/* hyp.pool_oom fired for the call in flight: the pool must give no page. */
+bool hyp_fault_pool_empty(void);
 
 #endif /* AVF_HYP_INTERNAL_H */

@@ -37,7 +37,8 @@ int hyp_pool_alloc(struct hyp *h, uint64_t *pfn)
 	void *page;
 
 	hyp_assert_lock_held(&h->lock);
-	if (!p->nr_free)
+	/* hyp.pool_oom: for this whole call the pool behaves as if it were empty. */
+	if (!p->nr_free || hyp_fault_pool_empty())
 		return -ENOMEM;
 	*pfn = p->free[--p->nr_free];
 	page = hyp_page_ptr(h, *pfn, true);

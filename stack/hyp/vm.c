@@ -57,6 +57,7 @@ int hyp_init_vm(struct hyp *h, uint64_t flags, uint64_t nr_vcpus, uint64_t ipa_b
 	vm->nr_vcpus = (unsigned)nr_vcpus;
 	vm->gicd_base = gicd;
 	vm->gicr_base = gicr;
+	vm->nr_spis = (unsigned)nr_spis;
 	cfg = (struct hal_vm_config){
 		.vmid = vm->vmid, .ipa_bits = (unsigned)ipa_bits, .gicd_base = gicd,
 		.gicr_base = gicr, .nr_spis = (unsigned)nr_spis,

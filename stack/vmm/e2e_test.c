@@ -4,7 +4,8 @@
  * testguest/blob.S) boots through the whole stack (vmm -> hyp -> HAL -> sim), finds the
  * UART through its DT, prints, brings CPUs up and down with PSCI and ends. Checked:
  * the exact console bytes, how the VM ended and why, for normal and protected VMs (with
- * and without firmware); determinism per seed; several VMs interleaved on one host.
+ * and without firmware); determinism per seed; several VMs interleaved on one host; and
+ * the guest taking the UART's and a virtio device's interrupts (HYP_HOST_SET_IRQ).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -211,6 +212,77 @@ static void all_devices(void **state)
 	rmdir(dir);
 }
 
+/*
+ * Interrupts end to end: with testguest.irq=uart the guest enables its GIC and the
+ * UART's THR-empty interrupt, and sends a line one byte per interrupt from its IRQ
+ * handler while it sleeps in WFI. Every byte of that line went out because the VMM
+ * raised INTID 32 through the hyp (SET_IRQ) and the guest took it; the count is exact:
+ * one interrupt per byte plus the last one, which finds nothing to send.
+ */
+#define IRQ_MSG "testguest: this line was sent from the UART's interrupt handler, one " \
+		"byte per THR-empty interrupt\n"
+#define IRQ_LINES \
+	"testguest: irq: UART on INTID 32, GIC ready\n" \
+	IRQ_MSG \
+	"testguest: irq: 99 interrupts on INTID 32 for 98 bytes, 0 other, 0 spurious\n"
+
+static void uart_interrupts(void **state)
+{
+	struct vmm_config cfg = config(1, false, "testguest.irq=uart");
+	struct run r = run_vm(&cfg, false, 3);
+
+	assert_int_equal(strlen(IRQ_MSG), 98);
+	assert_int_equal(r.end, VMM_END_SHUTDOWN);
+	assert_string_equal(r.out,
+		HELLO
+		"testguest: normal VM\n"
+		"testguest: cpus 1, memory 0x80000000 size 0x1000000\n"
+		"testguest: bootargs 'testguest.irq=uart'\n"
+		"testguest: avf vm-name 'e2e' instance-id 0x42\n"
+		"testguest: PSCI 1.1\n"
+		CONSOLE_PROBE
+		IRQ_LINES
+		"testguest: bye\n");
+	assert_string_equal(r.error, "");
+}
+
+/*
+ * A virtio device's interrupt: with testguest.irq=rng the guest drives the virtio-rng
+ * (transport #1, SPI 17) with a minimal driver and sleeps in WFI until each request's
+ * used-buffer interrupt; its handler reads InterruptStatus and ACKs it, which lowers the
+ * line. Three requests, three interrupts, each with InterruptStatus = used buffer.
+ */
+static void virtio_interrupts(void **state)
+{
+	struct vmm_config cfg = config(1, false, "testguest.irq=rng");
+	struct run r;
+
+	cfg.rng = true;
+	r = run_vm(&cfg, false, 4);
+	assert_int_equal(r.end, VMM_END_SHUTDOWN);
+	assert_non_null(strstr(r.out,
+		CONSOLE_PROBE
+		"testguest: virtio-mmio 0x2001000: magic ok, version 2, device 4\n"
+		"testguest: irq: virtio-rng at 0x2001000 on INTID 49, GIC ready\n"
+		"testguest: irq: request 1: 16 bytes, InterruptStatus 0x1\n"
+		"testguest: irq: request 2: 16 bytes, InterruptStatus 0x1\n"
+		"testguest: irq: request 3: 16 bytes, InterruptStatus 0x1\n"
+		"testguest: irq: 3 interrupts on INTID 49 for 3 requests, 0 other, 0 spurious\n"
+		"testguest: bye\n"));
+	assert_string_equal(r.error, "");
+}
+
+/* The same in a protected VM with two vCPUs: the GIC is the hyp's, the UART the VMM's. */
+static void uart_interrupts_protected(void **state)
+{
+	struct vmm_config cfg = config(2, true, "testguest.irq=uart");
+	struct run r = run_vm(&cfg, false, 5);
+
+	assert_int_equal(r.end, VMM_END_SHUTDOWN);
+	assert_non_null(strstr(r.out, SMP_LINES(1) IRQ_LINES "testguest: bye\n"));
+	assert_string_equal(r.error, "");
+}
+
 /* Protected, no firmware: the payload is entered directly, guards the UART's page. */
 static void protected_vm(void **state)
 {
@@ -375,6 +447,9 @@ int main(void)
 		cmocka_unit_test(all_devices),
 		cmocka_unit_test(protected_vm),
 		cmocka_unit_test(protected_vm_with_firmware),
+		cmocka_unit_test(uart_interrupts),
+		cmocka_unit_test(uart_interrupts_protected),
+		cmocka_unit_test(virtio_interrupts),
 		cmocka_unit_test(ends),
 		cmocka_unit_test(protected_fault_stays_inside),
 		cmocka_unit_test(deterministic),

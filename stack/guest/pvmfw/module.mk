@@ -4,7 +4,7 @@
 LIBS += pvmfwcore
 GUEST_LIBS += pvmfwcore
 pvmfwcore_SRCS := $(call lib_srcs,stack/guest/pvmfw)
-$(call unit_tests,stack/guest/pvmfw,pvmfwcore guestpayload guestfdt guestcrypto,\
+$(call unit_tests,stack/guest/pvmfw,pvmfwcore pvmfwdicecheck guestpayload guestfdt guestcrypto,\
   -lcmocka -lcrypto -lfdt)
 
 # The bare-metal image (stack/guest/pvmfw/image; docs/PAYLOAD.md, "The firmware"):
@@ -46,7 +46,7 @@ guest: $(BUILD)/guest/img/pvmfw-testpayload.payload
 
 PROGS += pvmfw-selftest
 pvmfw-selftest_SRCS := $(call lib_srcs,stack/guest/pvmfw/selftest)
-pvmfw-selftest_LIBS := pvmfwcore guestrtlib guestpayload guestfdt guestcrypto hyp hal sim
+pvmfw-selftest_LIBS := pvmfwcore pvmfwdicecheck guestrtlib guestpayload guestfdt guestcrypto hyp fault hal sim
 pvmfw-selftest_LDLIBS := -lfdt -lpthread
 $(foreach f,$(HOST_FLAVOURS),$(eval \
   $(BUILD)/$(f)/obj/stack/guest/pvmfw/selftest/blob.o: $(BUILD)/guest/img/pvmfw.bin \
@@ -54,3 +54,23 @@ $(foreach f,$(HOST_FLAVOURS),$(eval \
     stack/guest/keys/dev.pub))
 $(foreach f,$(HOST_FLAVOURS),$(eval \
   $(BUILD)/$(f)/obj/stack/guest/pvmfw/selftest/blob.o: CFLAGS_EXTRA += -Wa,-I$(BUILD)/guest/img))
+
+# The host-side DICE chain checker (stack/guest/pvmfw/dicecheck): an independent reader
+# of the chain pvmfw hands the payload, used by the unit tests (with OpenSSL) and by
+# pvmfw-selftest (with the guest verifier) on chains from real boots.
+LIBS += pvmfwdicecheck
+pvmfwdicecheck_SRCS := $(call lib_srcs,stack/guest/pvmfw/dicecheck)
+
+# pvmfw-selftest's "dice" payload on the runtime (stack/guest/pvmfw/selftest/dicepayload):
+# prints its DICE chain and a signature by the leaf key for the dice-runtime scenario.
+GUEST_IMAGES += pvmfw-dicepayload
+pvmfw-dicepayload_SRCS := $(call lib_srcs,stack/guest/pvmfw/selftest/dicepayload)
+pvmfw-dicepayload_LIBS = $(RT_LIBS)
+pvmfw-dicepayload_LDS = $(RT_LDS)
+$(BUILD)/guest/img/pvmfw-dicepayload.payload: $(BUILD)/guest/img/pvmfw-dicepayload.bin \
+    $(BUILD)/host/bin/avf-sign $(PVMFW_SIGNING_KEY)
+	$(if $(V),,@echo "  SIGN $@";) $(BUILD)/host/bin/avf-sign sign --key $(PVMFW_SIGNING_KEY) \
+	  --version 3 --mem-size $(RT_MEM_SIZE) $< $@ >/dev/null
+guest: $(BUILD)/guest/img/pvmfw-dicepayload.payload
+$(foreach f,$(HOST_FLAVOURS),$(eval \
+  $(BUILD)/$(f)/obj/stack/guest/pvmfw/selftest/blob.o: $(BUILD)/guest/img/pvmfw-dicepayload.payload))

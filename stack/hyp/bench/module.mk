@@ -2,5 +2,5 @@
 # against a no-op host call and a page copy measured in the same run.
 PROGS += hyp-bench
 hyp-bench_SRCS := stack/hyp/bench/hyp_bench.c
-hyp-bench_LIBS := hypspec hyp hal sim
+hyp-bench_LIBS := hypspec hyp fault hal sim
 hyp-bench_LDLIBS := -lpthread

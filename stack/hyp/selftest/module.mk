@@ -5,7 +5,7 @@ hypguest_LDS := stack/hyp/selftest/guest/hyp_guest.lds
 
 PROGS += hyp-selftest
 hyp-selftest_SRCS := stack/hyp/selftest/hyp_selftest.c stack/hyp/selftest/blob.S
-hyp-selftest_LIBS := hyp hal sim
+hyp-selftest_LIBS := hyp fault hal sim
 hyp-selftest_LDLIBS := -lpthread
 
 $(foreach f,$(HOST_FLAVOURS),$(eval \

@@ -309,12 +309,12 @@ static void compare_vm_info(struct hyp_spec *s, const struct spec_vm *vm,
 	uint64_t vtcr = info->vtcr;
 
 	if (info->is_protected != vm->is_protected || info->dying != vm->dying ||
-	    info->nr_vcpus != vm->nr_vcpus)
-		spec_diff_add(d, "vm %#x: expected %sprotected, %s, %u vCPUs | actual "
-			      "%sprotected, %s, %u vCPUs", vm->handle,
+	    info->nr_vcpus != vm->nr_vcpus || info->nr_spis != vm->nr_spis)
+		spec_diff_add(d, "vm %#x: expected %sprotected, %s, %u vCPUs, %u SPIs | actual "
+			      "%sprotected, %s, %u vCPUs, %u SPIs", vm->handle,
 			      vm->is_protected ? "" : "non-", vm->dying ? "dying" : "active",
-			      vm->nr_vcpus, info->is_protected ? "" : "non-",
-			      info->dying ? "dying" : "active", info->nr_vcpus);
+			      vm->nr_vcpus, vm->nr_spis, info->is_protected ? "" : "non-",
+			      info->dying ? "dying" : "active", info->nr_vcpus, info->nr_spis);
 	if (info->vcpus_initialized != vm->initialized || info->vcpus_loaded != vm->loaded)
 		spec_diff_add(d, "vm %#x: expected vCPUs initialised %#llx, loaded %#llx | "
 			      "actual %#llx, %#llx", vm->handle,

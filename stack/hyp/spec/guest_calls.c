@@ -159,6 +159,7 @@ void spec_guest_call(struct hyp_spec *s, uint32_t handle, const uint64_t args[7]
 {
 	uint32_t fn = (uint32_t)args[0];
 	struct spec_vm *vm = spec_vm_find(s, handle);
+	struct hyp_injected inj;
 
 	*e = (struct spec_expect){ .new_vm = -1 };
 	if (!vendor_hyp_range(fn))
@@ -167,6 +168,13 @@ void spec_guest_call(struct hyp_spec *s, uint32_t handle, const uint64_t args[7]
 	e->ret0 = SPEC_SMCCC_NOT_SUPPORTED;
 	if (!vm || !vm->is_protected)
 		return;
+	/* hyp.guest_share (hyp.h): a share or unshare that fails changes nothing. Claimed
+	 * for any other call, the hyp's answer will differ from the prediction below. */
+	hyp_injected_faults(&inj);
+	if (inj.guest_share_fails && (fn == HYP_GUEST_MEM_SHARE || fn == HYP_GUEST_MEM_UNSHARE)) {
+		e->ret0 = SPEC_SMCCC_INVALID_PARAMETER;
+		return;
+	}
 	for (unsigned i = 0; i < NR_GUEST_CALLS; i++)
 		if (guest_calls[i].id == fn)
 			e->ret0 = guest_calls[i].fn(s, vm, args, e);

@@ -141,6 +141,7 @@ HOST_CALL(init_vm)
 	vm->ipa_bits = (unsigned)x[3];
 	vm->gicd = x[4];
 	vm->gicr = x[5];
+	vm->nr_spis = (unsigned)x[6];
 	e->new_vm = (int)(vm - s->vms);
 }
 
@@ -469,6 +470,48 @@ HOST_CALL(pool_info)
 	e->out2 = s->pool_free;
 }
 
+static uint64_t all_vcpus(const struct spec_vm *vm)
+{
+	return vm->nr_vcpus == 64 ? ~0ull : (1ull << vm->nr_vcpus) - 1;
+}
+
+/*
+ * A level on one of the VM's SPIs. The lines are the GIC's state, not the hyp's: the
+ * model only predicts the answer. Order: what needs no VM (level, an INTID below the
+ * SPIs), the VM, the SPI range of that VM, its life cycle.
+ */
+HOST_CALL(set_irq)
+{
+	uint64_t intid = x[2], level = x[3];
+	struct spec_vm *vm;
+
+	if (level > 1 || intid < 32) {
+		e->rc = -EINVAL;
+		return;
+	}
+	vm = spec_vm_find(s, (uint32_t)x[1]);
+	if (!vm)
+		e->rc = -ENOENT;
+	else if (intid - 32 >= vm->nr_spis)
+		e->rc = -EINVAL;
+	else if (vm->dying || vm->initialized != all_vcpus(vm))
+		e->rc = -EBUSY;		/* no GIC before the last vCPU (hyp.h) */
+}
+
+/* A kick: nothing changes that the model holds; the run it ends says so itself. */
+HOST_CALL(vcpu_kick)
+{
+	uint64_t idx = x[2];
+	struct spec_vm *vm = spec_vm_find(s, (uint32_t)x[1]);
+
+	if (!vm)
+		e->rc = -ENOENT;
+	else if (idx >= vm->nr_vcpus || !(vm->initialized & 1ull << idx))
+		e->rc = -EINVAL;
+	else if (vm->dying)
+		e->rc = -EBUSY;
+}
+
 #define ENTRY(fn, name) [(fn) - HYP_HOST_FN(0)] = { host_##name, #fn }
 
 static const struct {
@@ -490,6 +533,8 @@ static const struct {
 	ENTRY(HYP_HOST_FINALIZE_TEARDOWN, finalize_teardown),
 	ENTRY(HYP_HOST_LOAD_FIRMWARE, load_firmware),
 	ENTRY(HYP_HOST_POOL_INFO, pool_info),
+	ENTRY(HYP_HOST_SET_IRQ, set_irq),
+	ENTRY(HYP_HOST_VCPU_KICK, vcpu_kick),
 };
 
 static int host_call_index(uint64_t fn)
@@ -506,13 +551,29 @@ const char *spec_host_fn_name(uint64_t fn)
 	return i < 0 ? "(unknown host call)" : host_calls[i].name;
 }
 
+/*
+ * With injected failures (hyp.h): a host call failed at entry changes nothing and
+ * answers -ENOMEM; under hyp.pool_oom the call is predicted with an empty pool, and
+ * what it gives back to the pool (none of the affected calls does) is kept.
+ */
 void spec_host_call(struct hyp_spec *s, const struct hyp_regs *in, struct spec_expect *e)
 {
 	int i = host_call_index(in->x[0]);
+	struct hyp_injected inj;
+	uint64_t pool_free = s->pool_free;
 
 	*e = (struct spec_expect){ .new_vm = -1 };
 	if (i < 0)
 		return;		/* NOT_SUPPORTED, nothing changes */
 	e->supported = true;
+	hyp_injected_faults(&inj);
+	if (inj.host_call_fails) {
+		e->rc = -ENOMEM;
+		return;
+	}
+	if (inj.pool_empty)
+		s->pool_free = 0;
 	host_calls[i].fn(s, in->x, e);
+	if (inj.pool_empty)
+		s->pool_free += pool_free;
 }

@@ -2,4 +2,4 @@
 # checked against the real hyp after every call. Depends on the hyp only through hyp.h.
 LIBS += hypspec
 hypspec_SRCS := $(call lib_srcs,stack/hyp/spec)
-$(call unit_tests,stack/hyp/spec,hypspec hyp hal sim,-lcmocka -lpthread)
+$(call unit_tests,stack/hyp/spec,hypspec hyp fault hal sim,-lcmocka -lpthread)

@@ -2,8 +2,8 @@
 /*
  * The specification as the hyp's observer: build the model at attach, predict in the
  * "before" hooks, compare in the "after" hooks. Calls are serialised on s->lock, taken
- * in "before" and released in "after"; it is recursive because VCPU_RUN's guest calls
- * come between that host call's two hooks, on the same thread.
+ * in "before" and released in "after", except that VCPU_RUN lets go of it while its
+ * guest runs (host_call_before says why); its guest calls take it each on their own.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -69,25 +69,45 @@ kept:
 		compare_reg(s, i, in->x[i], out->x[i], "unchanged");
 }
 
+/*
+ * The host call in flight on this thread, with its prediction. Per thread, because
+ * VCPU_RUN does not hold s->lock while its guest runs (see host_call_before).
+ */
+static __thread struct {
+	struct hyp_regs in;
+	struct spec_expect expect;
+} pending;
+
 static void host_call_before(void *ctx, const struct hyp_regs *in)
 {
 	struct hyp_spec *s = ctx;
 
 	pthread_mutex_lock(&s->lock);
 	s->nr_host_calls++;
-	s->host_in = *in;
-	spec_host_call(s, in, &s->host_expect);
+	pending.in = *in;
+	spec_host_call(s, in, &pending.expect);
+	/*
+	 * VCPU_RUN's answer depends only on this thread's loaded vCPU, which no other
+	 * thread can change, and what its guest does arrives as guest calls, each checked
+	 * under the lock on its own: so the run lets go of the lock while the guest runs,
+	 * and another thread may kick it or raise its interrupts meanwhile (SET_IRQ and
+	 * VCPU_KICK would otherwise wait for the run they are meant to end).
+	 */
+	if (in->x[0] == HYP_HOST_VCPU_RUN)
+		pthread_mutex_unlock(&s->lock);
 }
 
 static void host_call_after(void *ctx, const struct hyp_regs *out)
 {
 	struct hyp_spec *s = ctx;
-	const uint64_t *x = s->host_in.x;
+	const uint64_t *x = pending.in.x;
 	char what[192];
 
+	if (x[0] == HYP_HOST_VCPU_RUN)
+		pthread_mutex_lock(&s->lock);
 	spec_diff_reset(&s->diff);
-	compare_host_regs(s, &s->host_in, out, &s->host_expect);
-	spec_compare_post(s, &s->host_expect);
+	compare_host_regs(s, &pending.in, out, &pending.expect);
+	spec_compare_post(s, &pending.expect);
 	spec_compare_state(s);
 	snprintf(what, sizeof(what), "after host call %s(%#llx, %#llx, %#llx, %#llx, %#llx, "
 		 "%#llx)", spec_host_fn_name(x[0]), (unsigned long long)x[1],

@@ -16,9 +16,17 @@
  * physical memory itself. A difference prints a readable diff (page by page, mapping by
  * mapping) and aborts, or, in HYP_SPEC_REPORT mode, is kept for the caller to read.
  *
- * With a specification installed, calls into the hyp are serialised (one host call at
- * a time, VCPU_RUN included; the guest calls of a run happen inside it): that is what
- * makes each prediction exact. Each thread's loaded vCPU is tracked per thread.
+ * With a specification installed, calls into the hyp are serialised (one host or guest
+ * call at a time): that is what makes each prediction exact. VCPU_RUN is the exception
+ * while its guest runs (its answer depends only on the calling thread's loaded vCPU),
+ * so that other threads may SET_IRQ and VCPU_KICK a running VM; its guest calls are
+ * serialised with the rest. Each thread's loaded vCPU is tracked per thread.
+ *
+ * Injected failures (lib/fault, hyp.h "injected failures") are read from the hyp's
+ * decisions for the call (hyp_injected_faults()) and expected: a host call failed at
+ * entry must answer -ENOMEM and change nothing; under hyp.pool_oom the call is
+ * predicted with an empty pool; a failed guest share answers INVALID_PARAMETER and
+ * changes nothing. Nothing is skipped.
  *
  * Use: hyp_spec_register() once, then hyp_init() with cfg.check_spec; or
  * hyp_spec_attach() right after hyp_init() to hold the specification directly.

@@ -71,6 +71,7 @@ struct spec_vm {
 	struct spec_set guard;		/* MMIO-guarded gfns */
 	bool firmware_loaded;
 	uint64_t gicd, gicr;		/* GIC frames (IPA) */
+	unsigned nr_spis;		/* SPIs 32 .. 32 + nr_spis - 1 */
 	struct spec_set l2, l3;		/* tables below the root that exist */
 };
 
@@ -123,10 +124,8 @@ struct hyp_spec {
 	unsigned max_vcpus;
 	bool check_host_view;		/* the backend enforces the host view */
 
-	pthread_mutex_t lock;		/* recursive: a run's guest calls nest in it */
+	pthread_mutex_t lock;		/* serialises calls (not a run's guest: observer.c) */
 	enum hyp_spec_mode mode;
-	struct hyp_regs host_in;	/* the host call in flight */
-	struct spec_expect host_expect;
 	struct spec_expect guest_expect;
 	struct spec_diff diff;
 	unsigned mismatches;

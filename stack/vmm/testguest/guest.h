@@ -54,7 +54,7 @@ uint32_t fdt_be32(const void *p);
 uint64_t fdt_be64(const void *p);
 
 /*
- * uart.c: the console the DT names, polled (no interrupts): the VMM's 16550 ("uart"
+ * uart.c: the console the DT names, polled (irq.c has the interrupt-driven variant): the VMM's 16550 ("uart"
  * node), or a PL011 ("pl011" node: QEMU's virt board, the benchmark's peer).
  */
 enum uart_kind { UART_16550, UART_PL011 };
@@ -64,6 +64,28 @@ bool uart_find(const void *fdt, uint64_t *base, enum uart_kind *kind);
 void uart_puts(const char *s);
 void uart_puthex(uint64_t v);
 void uart_putdec(uint64_t v);
+
+/* gic.c: GICv3 for one SPI on CPU 0 (the DT's "intc" node). */
+bool gic_find(const void *fdt, uint64_t *dist, uint64_t *redist);
+/* Distributor, CPU 0's redistributor and CPU interface; false: no GICv3 in the DT. */
+bool gic_init(const void *fdt);
+/* Group 1, level-sensitive, routed to CPU 0, enabled. */
+void gic_enable_spi(uint32_t intid);
+void gic_disable_spi(uint32_t intid);
+/* ICC_IAR1_EL1 (1023: spurious) and ICC_EOIR1_EL1. */
+uint32_t gic_ack(void);
+void gic_eoi(uint32_t intid);
+
+/* irq.c: the IRQ dispatch (start.S's IRQ vector calls guest_irq()) and the UART demo
+ * (testguest.irq=uart): a line sent from the UART's THR-empty interrupt handler. */
+void irq_register(uint32_t intid, void (*fn)(void));
+/* Interrupts nobody registered for, and spurious ones, so far. */
+void irq_counts(unsigned *other, unsigned *spurious);
+void irq_report(unsigned irqs, uint32_t intid, unsigned n, const char *what);
+void irq_demo_uart(const void *fdt, uint64_t uart);
+/* virtio_irq.c: testguest.irq=rng: virtio-rng requests, each completion taken as an
+ * interrupt (normal VMs: the rings must be memory the host can see). */
+void irq_demo_rng(const void *fdt, bool prot);
 
 /* Protected VMs: MMIO must be guarded page by page before the host sees it. Returns
  * true in a protected VM (HYP_MEMINFO answers), after guarding base's page. */

@@ -4,7 +4,7 @@
 # and the end-to-end unit test embeds them (blob.S).
 GUEST_IMAGES += vmm-testguest vmm-testfw
 VMM_TESTGUEST_COMMON := $(addprefix stack/vmm/testguest/,start.S hvc.c fdt.c uart.c)
-vmm-testguest_SRCS := $(VMM_TESTGUEST_COMMON) stack/vmm/testguest/payload.c
+vmm-testguest_SRCS := $(VMM_TESTGUEST_COMMON) $(addprefix stack/vmm/testguest/,payload.c gic.c irq.c virtio_irq.c)
 vmm-testguest_LDS := stack/vmm/testguest/payload.lds
 vmm-testfw_SRCS := $(VMM_TESTGUEST_COMMON) stack/vmm/testguest/firmware.c
 vmm-testfw_LDS := stack/vmm/testguest/firmware.lds

@@ -9,6 +9,9 @@
  *                                sees the fault)            -> 33
  *   testguest.end=hang           WFI with nothing armed     -> 33 (the sim sees a hang)
  *   testguest.end=spin           loop forever               -> 124 with --max-insns
+ * With testguest.irq=uart it also sends one line from the UART's interrupt handler
+ * (irq.c), and with testguest.irq=rng it takes virtio-rng completions as interrupts
+ * (virtio_irq.c), before it ends: the VMM's devices raising guest interrupts, end to end.
  * In a protected VM it guards the UART's page first (pKVM's MMIO guard). Output is the
  * same on every backend: only the boot CPU prints.
  *
@@ -188,5 +191,9 @@ void guest_main(const void *fdt)
 	uart_puts("\n");
 	probe_virtio(fdt, prot);
 	smp_round_trip(fdt_count_cpus(fdt));
+	if (bootarg_is(fdt, "testguest.irq=", "uart"))
+		irq_demo_uart(fdt, base);
+	if (bootarg_is(fdt, "testguest.irq=", "rng"))
+		irq_demo_rng(fdt, prot);
 	end(fdt);
 }
