@@ -204,6 +204,8 @@ bench: deps
 	@echo "== hyp: hypercall round trips and stage-2 costs (sim backend)"
 	@$(BUILD)/host/bin/hyp-bench
 	@scripts/bench-vmm $(BUILD)
+	@$(MAKE) --no-print-directory cross rig-prep
+	@scripts/bench-io $(BUILD)
 
 clean:
 	rm -rf $(BUILD) coverage/html coverage/*.info

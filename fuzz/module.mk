@@ -2,13 +2,13 @@
 # fuzz/corpus/<name>/ and its dictionary fuzz/<name>.dict (OSS-Fuzz layout).
 FUZZERS += hyp_host_calls
 hyp_host_calls_SRCS := fuzz/hyp_host_calls.c
-hyp_host_calls_LIBS := hyp hal sim
+hyp_host_calls_LIBS := hyp fault hal sim
 hyp_host_calls_LDLIBS := -lpthread
 
 # The hyp against its executable specification: host and guest calls across several VMs.
 FUZZERS += hyp_spec_calls
 hyp_spec_calls_SRCS := fuzz/hyp_spec_calls.c
-hyp_spec_calls_LIBS := hypspec hyp hal sim
+hyp_spec_calls_LIBS := hypspec hyp fault hal sim
 hyp_spec_calls_LDLIBS := -lpthread
 
 # virtio devices' queue processing (stack/vmm): one target per device on a shared harness
@@ -16,7 +16,7 @@ hyp_spec_calls_LDLIBS := -lpthread
 VIRTIO_FUZZ_DEVICES := blk console vsock net rng
 $(foreach d,$(VIRTIO_FUZZ_DEVICES),$(eval FUZZERS += virtio_$(d))\
 $(eval virtio_$(d)_SRCS := fuzz/virtio_$(d).c fuzz/virtio_fuzz.c)\
-$(eval virtio_$(d)_LIBS := vmm)$(eval virtio_$(d)_LDLIBS := -lpthread))
+$(eval virtio_$(d)_LIBS := vmm fault)$(eval virtio_$(d)_LDLIBS := -lpthread))
 
 # Signed payload parsing and verification (stack/guest/payload), OpenSSL as the oracle.
 FUZZERS += payload_verify
@@ -44,3 +44,9 @@ image_loader_LIBS := image
 FUZZERS += vmm_config
 vmm_config_SRCS := fuzz/vmm_config.c
 vmm_config_LIBS := avfvmmcli image
+
+# The RPC framing shared by the guest's vsock RPC server and libavf's client
+# (stack/guest/rtlib/rpc_frame.c, docs/RPC.md): rules oracle and round trip.
+FUZZERS += rpc_frame
+rpc_frame_SRCS := fuzz/rpc_frame.c
+rpc_frame_LIBS := guestrtlib

@@ -14,7 +14,7 @@ import pytest
 from simlib import rig as riglib
 
 REPO = riglib.REPO
-SCENARIOS = ["good-payload", "debug-instance", "hello-runtime", "hello-debug", "tampered", "unknown-key", "unsigned",
+SCENARIOS = ["good-payload", "debug-instance", "hello-runtime", "hello-debug", "dice-runtime", "tampered", "unknown-key", "unsigned",
              "truncated", "rollback", "no-avf", "no-config", "bad-dt", "dt-not-memory"]
 
 

@@ -576,3 +576,178 @@ def test_sign_and_sim_hand_off(material):
     assert r.returncode == 15                   # avf-sign's own status: unknown key
     r = sh(AVF, "sim", "--help")
     assert r.returncode == 0 and r.stdout.startswith("usage: avf-sim")
+
+
+# ---- libavf under threads ---------------------------------------------------------------
+
+AVFAPI_CHECK = os.path.join(BIN, "avfapi-check")
+AVFAPI_CHECK_TSAN = os.path.join(REPO, "build", "tsan", "bin", "avfapi-check-tsan")
+
+
+@pytest.mark.parametrize("binary", [AVFAPI_CHECK, AVFAPI_CHECK_TSAN], ids=["asan", "tsan"])
+def test_libavf_from_many_threads(daemon, material, binary):
+    """stack/api/tests/threads.c: 4 workers x 4 VM lifecycles, half on one shared
+    connection with a dispatcher thread running callbacks, half on their own; exact
+    per-thread last errors; exactly one started and one died(KILLED) callback per VM,
+    none after avf_vm_free(). ASan+UBSan, then ThreadSanitizer (which exits 66 on a
+    race it sees)."""
+    r = sh(binary, "threads", daemon.sock, material["spin"], "4", "4", timeout=300)
+    assert (r.returncode, r.stdout) == (0, "threads: 4 threads x 4 lifecycles: ok\n"), r.stderr
+    assert "WARNING: ThreadSanitizer" not in r.stderr, r.stderr
+    assert daemon.list() == []          # every VM went with its connection or was freed
+
+
+# ---- protected VMs through the real pvmfw ------------------------------------------------
+
+PVMFW = os.path.join(REPO, "build", "guest", "img", "pvmfw-dev.bin")
+DEV_PUB = os.path.join(REPO, "stack", "guest", "keys", "dev.pub")
+HELLO_PAYLOAD = os.path.join(REPO, "build", "guest", "img", "payload-hello.payload")
+SCENARIO_PAYLOAD = os.path.join(REPO, "build", "guest", "img", "payload-scenario.payload")
+SCENARIO_BIN = os.path.join(REPO, "build", "guest", "img", "payload-scenario.bin")
+PVMFW_BOOT = "pvmfw: payload version 1, key id ccfcf4f13dc79b7f, entry 0x80000000\n"
+RUNTIME_BOOT = "runtime: payload version 1, normal mode, 32 MiB RAM\n"
+
+
+@pytest.fixture
+def pkeys(material, tmp_path):
+    """The service trusts the development key (the one pvmfw-dev.bin has built in) and
+    the harness's own key (which the firmware does not know)."""
+    keys = tmp_path / "pkeys"
+    keys.mkdir()
+    shutil.copy(DEV_PUB, keys / "dev.pub")
+    shutil.copy(os.path.join(material["keys"], "trusted.pub"), keys / "trusted.pub")
+    return str(keys)
+
+
+def protected_daemon(keys, vmm=AVF_VMM):
+    return Daemon(keys, "--pvmfw", PVMFW, "--vmm", vmm).start()
+
+
+def scenario_vmm(tmp_path, script):
+    """A VMM that is avf-vmm with the scenario payload's script on its command line
+    (the service has no bootargs setting; docs/RUNTIME.md, "The scenario payload")."""
+    path = tmp_path / "vmm-scenario.sh"
+    path.write_text('#!/bin/sh\ncmd=$1\nshift\nexec %s "$cmd" --append "scenario=%s" "$@"\n'
+                    % (AVF_VMM, script))
+    path.chmod(0o755)
+    return str(path)
+
+
+def stop_daemon(d):
+    rc, err = d.stop()
+    shutil.rmtree(d.dir, ignore_errors=True)
+    assert rc == 0, err
+    assert "Sanitizer" not in err and "runtime error" not in err, err
+
+
+def test_protected_hello_through_pvmfw_serves_rpc(pkeys):
+    """The signed hello payload in a protected VM through the service: pvmfw verifies
+    it, the runtime reports ready through the VMM's relay, and its vsock RPC echo server
+    (docs/RPC.md) answers both `avf connect` (raw frames on stdin/stdout) and libavf's
+    avf_vm_connect_vsock() + avf_rpc_*() (stack/api/tests/rpc.c), one VM each: hello
+    serves one connection and then finishes with exit code 0."""
+    d = protected_daemon(pkeys)
+    try:
+        vm = start_vm(d, HELLO_PAYLOAD, "--protected", "--mem", "32", "--name", "phello")
+        i = d.wait_state(vm, "READY")
+        assert i["protected"] is True
+        console = d.avf("console", "phello").stdout
+        assert console.startswith(PVMFW_BOOT + RUNTIME_BOOT +
+                                  "hello: Hello from a verified payload\n"), console
+        assert "hello: serving echo on vsock port 5678\n" in console, console
+        body = b"echo through avf connect"
+        frame = struct.pack("<IBBHiI", len(body), 1, 1, 1, 0, 7) + body
+        r = subprocess.run([AVF, "--socket", d.sock, "connect", "phello", "5678"],
+                           input=frame, capture_output=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout == struct.pack("<IBBHiI", len(body), 1, 2, 1, 0, 7) + body
+        # hello serves one connection, then returns 0 from AVmPayload_main.
+        i = d.wait_state(vm, "DEAD")
+        assert (i["death_reason"], i["exit_code"]) == ("SHUTDOWN", 0), i
+        vm = start_vm(d, HELLO_PAYLOAD, "--protected", "--mem", "32", "--name", "phello2")
+        d.wait_state(vm, "READY")
+        r = sh(AVFAPI_CHECK, "rpc", d.sock, str(vm), "5678", "5679", timeout=300)
+        assert (r.returncode, r.stdout) == (0, "rpc: 5 calls on port 5678 ok; port 5679 "
+                                           "refused: vsock port 5679: the guest refused "
+                                           "the connection\n"), r.stderr
+        i = d.wait_state(vm, "DEAD")
+        assert (i["death_reason"], i["exit_code"]) == ("SHUTDOWN", 0), i
+    finally:
+        stop_daemon(d)
+
+
+@pytest.mark.parametrize("script,status,events", [
+    ("ready;finish:42", 42, ["payload started", "payload ready",
+                             "payload finished with exit code 42"]),
+    ("ready;error:5;finish:3", 3, ["payload started", "payload ready",
+                                   "error 5: scenario error 5",
+                                   "payload finished with exit code 3"]),
+])
+def test_protected_payload_reports_reach_the_callbacks(pkeys, tmp_path, script, status,
+                                                       events):
+    """A real payload's AVmPayload_* reports (hypercalls the VMM relays as lines on
+    vsock_5000) become the service's callbacks, and `avf run` exits with the payload's
+    own exit code."""
+    d = protected_daemon(pkeys, scenario_vmm(tmp_path, script))
+    try:
+        r = d.avf("run", "--protected", "--mem", "32", "--events", SCENARIO_PAYLOAD,
+                  timeout=300)
+        assert r.returncode == status, r.stdout + r.stderr
+        assert r.stdout.startswith(PVMFW_BOOT + RUNTIME_BOOT), r.stdout
+        assert "runtime: payload exited with %d\n" % status in r.stdout, r.stdout
+        assert r.stderr.splitlines() == ["avf: VM 1: " + e for e in events] + [
+            "avf: VM 1: died: SHUTDOWN: the VMM exited with status 0 (SHUTDOWN)"], r.stderr
+    finally:
+        stop_daemon(d)
+
+
+def test_protected_payload_never_ready_is_hangup(pkeys, tmp_path):
+    d = protected_daemon(pkeys, scenario_vmm(tmp_path, "spin"))
+    try:
+        r = d.avf("run", "--protected", "--mem", "32", "--ready-timeout", "3000",
+                  SCENARIO_PAYLOAD, timeout=300)
+        assert (r.returncode, r.stderr) == (124, "avf: VM 1 died: HANGUP\n"), r.stdout
+        assert r.stdout.startswith(PVMFW_BOOT + RUNTIME_BOOT), r.stdout
+    finally:
+        stop_daemon(d)
+
+
+def test_protected_payload_is_checked_by_the_service_and_by_pvmfw(pkeys, material, tmp_path):
+    """Both checks are real. The service refuses what no key it trusts signed, before
+    any VMM (a tampered copy of a good payload; one signed by an unknown key). A payload
+    signed by a key the service trusts but the firmware does not passes the service and
+    is refused by pvmfw inside the VM: reboot reason 3 on the console, REBOOT."""
+    tampered = tmp_path / "tampered.payload"
+    data = bytearray(open(SCENARIO_PAYLOAD, "rb").read())
+    data[len(data) // 2] ^= 0x10
+    tampered.write_bytes(bytes(data))
+    service_only = str(tmp_path / "service-only.payload")
+    r = sh(AVF_SIGN, "sign", "--key", os.path.join(material["dir"], "trusted.key"),
+           "--version", "1", "--mem-size", "0x400000", SCENARIO_BIN, service_only)
+    assert r.returncode == 0, r.stderr
+    d = protected_daemon(pkeys)
+    try:
+        for payload in (str(tampered), material["foreign"]):
+            r = d.avf("run", "--protected", "--mem", "32", payload)
+            assert r.returncode == 5, r.stderr
+            assert r.stderr.endswith("died: PAYLOAD_VERIFICATION_FAILED\n"), r.stderr
+            assert r.stdout == ""            # no VMM, no console
+        r = d.avf("run", "--protected", "--mem", "32", service_only, timeout=300)
+        assert (r.returncode, r.stderr) == (32, "avf: VM 3 died: REBOOT\n")
+        assert r.stdout == ("pvmfw: key_id is not the trusted key's\n"
+                            "pvmfw: reboot-reason 3 PayloadVerificationError\n")
+    finally:
+        stop_daemon(d)
+
+
+def test_protected_needs_the_protected_policy(pkeys, tmp_path):
+    policy = tmp_path / "policy"
+    policy.write_text("allow-create all\nallow-protected uid:%d\n" % (os.getuid() + 1))
+    d = Daemon(pkeys, "--pvmfw", PVMFW, "--policy", str(policy)).start()
+    try:
+        r = d.avf("run", "--protected", "--mem", "32", HELLO_PAYLOAD)
+        assert (r.returncode, r.stderr) == (
+            3, "avf: create: uid %d may not create protected VMs (policy)\n" % os.getuid())
+        assert d.list() == []
+    finally:
+        stop_daemon(d)

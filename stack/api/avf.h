@@ -100,7 +100,9 @@ int avf_vm_create(struct avf_service *svc, struct avf_vm_config *cfg, struct avf
 /* A handle on an existing VM (any client's): its events are sent to this connection
  * too. 0 or -ENOENT. */
 int avf_vm_open(struct avf_service *svc, uint32_t id, struct avf_vm **out);
-/* Free the handle (the VM itself is unaffected; see avf_vm_destroy). */
+/* Free the handle (the VM itself is unaffected; see avf_vm_destroy). Callbacks for it
+ * that other threads are running are waited for; after return none runs or will run.
+ * From the handle's own callback it is freed when that callback returns. */
 void avf_vm_free(struct avf_vm *vm);
 uint32_t avf_vm_id(const struct avf_vm *vm);
 /* Callbacks for this VM (@cb copied; NULL members are skipped). */
@@ -131,5 +133,33 @@ int avf_vm_console_read(struct avf_vm *vm, uint64_t *offset, void *buf, size_t l
 			bool *eof);
 /* The same for the VMM's own log (its stderr). */
 int avf_vm_log_read(struct avf_vm *vm, uint64_t *offset, void *buf, size_t len, bool *eof);
+
+/*
+ * RPC to a payload's vsock server (AVmPayload_runVsockRpcServer; framing in docs/RPC.md).
+ * A client is one stream; calls on it are sequential (not thread-safe).
+ */
+struct avf_rpc;
+/* Connect to guest @port through the VMM's vsock Unix socket @uds_path (avf-vmm --vsock
+ * CID,PATH), retrying while the guest refuses (not listening yet) or the socket does not
+ * exist yet, up to @timeout_ms (-1: forever; an attempt started before the deadline may
+ * take 5 s more to hear the guest's answer). 0, -ECONNREFUSED, -ETIMEDOUT or -errno. */
+int avf_rpc_connect_uds(const char *uds_path, uint32_t port, int timeout_ms,
+			struct avf_rpc **out);
+/* A client over a connected stream @fd (e.g. from avf_vm_connect_vsock), which it owns
+ * from then on. */
+int avf_rpc_from_fd(int fd, struct avf_rpc **out);
+/*
+ * Call @method with @req: 0 with *@status the server's (0 or a negative errno) and the
+ * response body in @resp (*@resp_len bytes). -EMSGSIZE (request over the maximum, or a
+ * response over @resp_cap), -EPROTO (a malformed or mismatched answer), -ECONNRESET (the
+ * stream ended), -ETIMEDOUT (@timeout_ms, -1: forever). After an error the stream is
+ * out of step: close it.
+ */
+int avf_rpc_call(struct avf_rpc *c, uint16_t method, const void *req, size_t req_len,
+		 void *resp, size_t resp_cap, size_t *resp_len, int32_t *status, int timeout_ms);
+/* The stream's fd (for poll). */
+int avf_rpc_fd(const struct avf_rpc *c);
+/* Close the stream (the payload's server sees the end of its connection). */
+void avf_rpc_close(struct avf_rpc *c);
 
 #endif /* AVF_API_AVF_H */

@@ -4,6 +4,11 @@
  * and a queue of events. An event that arrives while a thread waits for a response
  * updates its VM's state at once and is queued; callbacks run later, from
  * avf_service_dispatch() or avf_vm_wait(), outside the lock.
+ *
+ * Any thread may run any VM's callbacks (whichever dispatches first), so a handle must
+ * not be freed under a callback another thread is running for it: each handle counts
+ * the callbacks in progress and avf_vm_free() waits for them (a handle freed from its
+ * own callback is freed when that callback returns).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,11 +33,17 @@ struct avf_vm {
 	int exit_code;
 	struct avf_callbacks cb;
 	void *ctx;
+	unsigned callbacks_running;	/* under svc->lock */
+	bool free_pending;		/* freed from its own callback: free when done */
 	struct avf_vm *next;
 };
 
+/* The handle whose callback this thread is running (NULL: none). */
+static __thread struct avf_vm *in_callback;
+
 struct avf_service {
 	pthread_mutex_t lock;
+	pthread_cond_t callback_done;	/* a handle's callbacks_running went down */
 	int fd;
 	uint32_t seq;
 	bool broken;
@@ -81,6 +92,7 @@ int avf_service_connect(const char *socket_path, struct avf_service **out)
 		return avf_set_error(-ENOMEM, "out of memory");
 	}
 	pthread_mutex_init(&svc->lock, NULL);
+	pthread_cond_init(&svc->callback_done, NULL);
 	svc->fd = fd;
 	*out = svc;
 	return 0;
@@ -91,6 +103,7 @@ void avf_service_close(struct avf_service *svc)
 	if (!svc)
 		return;
 	close(svc->fd);
+	pthread_cond_destroy(&svc->callback_done);
 	pthread_mutex_destroy(&svc->lock);
 	free(svc);
 }
@@ -182,6 +195,53 @@ static int transact(struct avf_service *svc, int fd_in, int *fd_out)
 	}
 }
 
+/* Outside the lock: the one callback @e calls for, if the handle set it. */
+static void call_back(struct avf_vm *target, const struct avf_callbacks *cb_in, void *ctx,
+		      const struct svc_event *ev)
+{
+	struct avf_vm *outer = in_callback;
+	struct avf_callbacks cb = *cb_in;
+	struct svc_event e = *ev;
+
+	in_callback = target;
+	switch (e.event) {
+	case SVC_EV_PAYLOAD_STARTED:
+		if (cb.payload_started)
+			cb.payload_started(target, ctx);
+		break;
+	case SVC_EV_PAYLOAD_READY:
+		if (cb.payload_ready)
+			cb.payload_ready(target, ctx);
+		break;
+	case SVC_EV_PAYLOAD_FINISHED:
+		if (cb.payload_finished)
+			cb.payload_finished(target, e.code, ctx);
+		break;
+	case SVC_EV_ERROR:
+		if (cb.error)
+			cb.error(target, e.code, e.message, ctx);
+		break;
+	case SVC_EV_DIED:
+		if (cb.died)
+			cb.died(target, e.code, e.message, ctx);
+		break;
+	}
+	in_callback = outer;
+}
+
+/* A callback for @vm returned: wake avf_vm_free(), or free a handle freed inside it. */
+static void callback_finished(struct avf_service *svc, struct avf_vm *vm)
+{
+	bool free_now;
+
+	pthread_mutex_lock(&svc->lock);
+	free_now = --vm->callbacks_running == 0 && vm->free_pending;
+	pthread_cond_broadcast(&svc->callback_done);
+	pthread_mutex_unlock(&svc->lock);
+	if (free_now)
+		free(vm);
+}
+
 /* Run the queued callbacks (outside the lock). */
 static int run_callbacks(struct avf_service *svc)
 {
@@ -206,35 +266,17 @@ static int run_callbacks(struct avf_service *svc)
 				target = vm;
 				cb = vm->cb;
 				ctx = vm->ctx;
+				vm->callbacks_running++;
 			}
 		pthread_mutex_unlock(&svc->lock);
 		if (!target)
 			continue;
 		ran++;
-		switch (e.event) {
-		case SVC_EV_PAYLOAD_STARTED:
-			if (cb.payload_started)
-				cb.payload_started(target, ctx);
-			break;
-		case SVC_EV_PAYLOAD_READY:
-			if (cb.payload_ready)
-				cb.payload_ready(target, ctx);
-			break;
-		case SVC_EV_PAYLOAD_FINISHED:
-			if (cb.payload_finished)
-				cb.payload_finished(target, e.code, ctx);
-			break;
-		case SVC_EV_ERROR:
-			if (cb.error)
-				cb.error(target, e.code, e.message, ctx);
-			break;
-		case SVC_EV_DIED:
-			if (cb.died)
-				cb.died(target, e.code, e.message, ctx);
-			break;
-		}
+		call_back(target, &cb, ctx, &e);
+		callback_finished(svc, target);
 	}
 }
+
 
 int avf_service_dispatch(struct avf_service *svc, int timeout_ms)
 {
@@ -369,6 +411,14 @@ void avf_vm_free(struct avf_vm *vm)
 			*p = vm->next;
 			break;
 		}
+	/* From the handle's own callback: waiting would never end; free it afterwards. */
+	if (in_callback == vm) {
+		vm->free_pending = true;
+		pthread_mutex_unlock(&svc->lock);
+		return;
+	}
+	while (vm->callbacks_running)
+		pthread_cond_wait(&svc->callback_done, &svc->lock);
 	pthread_mutex_unlock(&svc->lock);
 	free(vm);
 }

@@ -4,3 +4,11 @@
 LIBS += avfservice
 avfservice_SRCS := $(call lib_srcs,stack/service)
 $(call unit_tests,stack/service,avfservice guestpayload guestcrypto,-lcmocka)
+
+# scripts/bench-service (docs/SERVICE.md, "Benchmarks"): the service against avf-vmm
+# started directly; part of `make bench` (a prerequisite, so it runs first).
+.PHONY: bench-service
+bench-service: deps
+	@$(MAKE) --no-print-directory host guest
+	@scripts/bench-service $(BUILD)
+bench: bench-service

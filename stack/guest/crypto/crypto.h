@@ -2,7 +2,7 @@
 /*
  * The guest's freestanding cryptography: SHA-256, SHA-512 (FIPS 180-4 / RFC 6234),
  * HMAC-SHA-256/512 (RFC 2104 / RFC 4231), HKDF-SHA-256 (RFC 5869) and Ed25519
- * signature verification (RFC 8032, PureEdDSA).
+ * signature verification, key generation and signing (RFC 8032, PureEdDSA).
  *
  * This module is what pvmfw-like guest firmware uses to check a signed payload and to
  * derive DICE secrets, so it is built twice from the same sources: as a host library for
@@ -15,7 +15,8 @@
  * the data compared, so use it (or crypto_hmac_*_verify()) to check MACs. Ed25519
  * verification only ever handles public values (public key, signature, message), so it
  * is deliberately NOT constant-time: it uses variable-time scalar recoding and
- * multiplication. There is no signing code in the guest.
+ * multiplication. Ed25519 key generation and signing (ed25519_sign.c) handle secrets and
+ * are constant-time in them.
  *
  * Errors are negative errno values (Linux numbering) so callers can pass them on as-is.
  */
@@ -184,5 +185,30 @@ int crypto_hkdf_sha256(const void *salt, size_t salt_len, const void *ikm, size_
  */
 int crypto_ed25519_verify(const uint8_t sig[CRYPTO_ED25519_SIGNATURE_SIZE], const void *msg,
 			  size_t msg_len, const uint8_t public_key[CRYPTO_ED25519_PUBLIC_KEY_SIZE]);
+
+/* ---- Ed25519 key generation and signing (RFC 8032 sections 5.1.5, 5.1.6) -------------- */
+
+#define CRYPTO_ED25519_SEED_SIZE 32
+
+/*
+ * The public key of the key pair whose private key is the 32-byte @seed (RFC 8032's
+ * "private key"; any 32 bytes are a valid seed, e.g. a KDF output). Constant-time in
+ * @seed; intermediate secrets are wiped.
+ */
+void crypto_ed25519_public_key(const uint8_t seed[CRYPTO_ED25519_SEED_SIZE],
+			       uint8_t public_key[CRYPTO_ED25519_PUBLIC_KEY_SIZE]);
+
+/*
+ * Sign @msg with the key pair (@seed, @public_key), writing R || S to @sig. Signing is
+ * deterministic: the same inputs give the same signature (and the RFC's vectors).
+ * @public_key must be crypto_ed25519_public_key(@seed): a mismatched one yields a
+ * signature that does not verify (and, as with every Ed25519 signer, could leak the
+ * key if an attacker can choose it, so never take it from untrusted input).
+ * Constant-time in @seed; about 2 x 256 point doublings and additions. @msg may be NULL
+ * when @msg_len is 0.
+ */
+void crypto_ed25519_sign(uint8_t sig[CRYPTO_ED25519_SIGNATURE_SIZE], const void *msg,
+			 size_t msg_len, const uint8_t seed[CRYPTO_ED25519_SEED_SIZE],
+			 const uint8_t public_key[CRYPTO_ED25519_PUBLIC_KEY_SIZE]);
 
 #endif /* GUEST_CRYPTO_H */

@@ -1,4 +1,4 @@
-# stack/guest/crypto: the guest's freestanding SHA-256/512, HMAC, HKDF and Ed25519
+# stack/guest/crypto: the guest's freestanding SHA-256/512, HMAC, HKDF, Ed25519 signing and
 # verification. One source set, two builds: a host library for the unit tests (which
 # cross-check it against OpenSSL's libcrypto) and a bare-metal guest library
 # (build/guest/lib/libguestcrypto.a) for the firmware images.

@@ -16,7 +16,12 @@
 #include <stdint.h>
 
 #define AVF_HANDOVER_MAGIC	"AVFHNDOV"
-#define AVF_HANDOVER_VERSION	1u
+/*
+ * Version 2 added the DICE chain at the end. pvmfw and the runtime are built from the
+ * same tree and both compare against this value, so they always move in step; a
+ * payload built against another version is refused by the runtime at boot.
+ */
+#define AVF_HANDOVER_VERSION	2u
 
 /* DICE modes (Open Profile for DICE). */
 #define AVF_DICE_MODE_NORMAL	1u
@@ -25,6 +30,7 @@
 #define AVF_CDI_SIZE		32
 #define AVF_DICE_HASH_SIZE	64
 #define AVF_INSTANCE_ID_MAX	64
+#define AVF_DICE_CHAIN_MAX	1024
 
 struct avf_handover {
 	uint8_t magic[8];		/* AVF_HANDOVER_MAGIC */
@@ -47,6 +53,14 @@ struct avf_handover {
 	uint64_t fdt_addr, fdt_size;
 	uint64_t uart_base;		/* 16550; 0 when the DT has none */
 	uint64_t load_addr, mem_size, entry;
+	/*
+	 * Version 2: the payload's DICE chain, public (docs/PAYLOAD.md, "DICE chain"): a
+	 * CBOR array of the device's root public key (COSE_Key) and one COSE_Sign1
+	 * certificate for the payload layer, whose subject key is derived from cdi_attest.
+	 */
+	uint32_t dice_chain_size;	/* bytes used in dice_chain */
+	uint32_t reserved;		/* 0 */
+	uint8_t dice_chain[AVF_DICE_CHAIN_MAX];
 };
 
 _Static_assert(sizeof(struct avf_handover) <= 4096, "the handover fits one page");

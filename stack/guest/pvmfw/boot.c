@@ -140,6 +140,7 @@ static enum avf_reboot_reason prepare_payload(struct boot_state *s, struct avf_h
 	const struct avf_payload_fields *h = &s->payload.hdr;
 	struct pvmfw_dice_inputs in;
 	uint8_t *dst;
+	size_t chain_len;
 	int n;
 
 	/* Measure before the copy below may overwrite the source. */
@@ -147,6 +148,10 @@ static enum avf_reboot_reason prepare_payload(struct boot_state *s, struct avf_h
 			       s->dt.instance_id_size, &in);
 	if (pvmfw_dice_derive(s->cfg.uds, &in, ho->cdi_attest, ho->cdi_seal))
 		return refuse(s, AVF_REBOOT_SECRET_DERIVATION, "the CDI derivation failed");
+	if (pvmfw_dice_chain_build(s->cfg.uds, ho->cdi_attest, &in, h->payload_version,
+				   ho->dice_chain, sizeof(ho->dice_chain), &chain_len))
+		return refuse(s, AVF_REBOOT_SECRET_DERIVATION, "the DICE chain could not be built");
+	ho->dice_chain_size = (uint32_t)chain_len;
 	dst = s->pl->phys(s->pl->ctx, h->load_addr, h->mem_size);
 	if (!dst)
 		return refuse(s, AVF_REBOOT_INTERNAL_ERROR, "the load region is not memory");

@@ -6,7 +6,7 @@
  *   pvmfw_dt_check()     validate the host's DT and extract what the firmware needs;
  *   pvmfw_dt_sanitise()  strip what the payload must not be handed;
  *   pvmfw_config_parse() the platform's appended config (device secret, rollback floor);
- *   pvmfw_dice_*()       Open-Profile-for-DICE-style CDI derivation;
+ *   pvmfw_dice_*()       Open-Profile-for-DICE-style CDI derivation and DICE chain;
  *   pvmfw_boot()         all of the above in order, then payload verification, copying
  *                        the code to its load address, and the handover.
  *
@@ -117,6 +117,27 @@ void pvmfw_dice_inputs_make(const struct avf_payload *p, const uint8_t authority
 int pvmfw_dice_derive(const uint8_t uds[AVF_PVMFW_UDS_SIZE], const struct pvmfw_dice_inputs *in,
 		      uint8_t cdi_attest[AVF_CDI_SIZE], uint8_t cdi_seal[AVF_CDI_SIZE]);
 
+/*
+ * The DICE chain for the payload (dice_chain.h: format; docs/PAYLOAD.md, "DICE chain"):
+ * the root key pair from @uds, the leaf key pair from @cdi_attest, one certificate by
+ * the root for the leaf with @in's measurements and @payload_version. Writes at most
+ * @cap bytes to @chain and their number to *@chain_len. Returns 0, or CRYPTO_EINVAL
+ * (*@chain_len = 0) when @cap is too small. Every private key is wiped before return.
+ */
+int pvmfw_dice_chain_build(const uint8_t uds[AVF_PVMFW_UDS_SIZE],
+			   const uint8_t cdi_attest[AVF_CDI_SIZE],
+			   const struct pvmfw_dice_inputs *in, uint64_t payload_version,
+			   uint8_t *chain, size_t cap, size_t *chain_len);
+/*
+ * The chain's key derivation (dice_chain.h): @seed and @public_key from @secret. The
+ * payload side calls it on CDI_Attest to get the leaf key pair again. Returns 0 or a
+ * CRYPTO_* error (never, for 32-byte secrets).
+ */
+int pvmfw_dice_key_pair(const uint8_t *secret, size_t secret_size, uint8_t seed[32],
+			uint8_t public_key[32]);
+/* The 40 lowercase hex digits naming @public_key in iss/sub (dice_chain.h). */
+int pvmfw_dice_id_hex(const uint8_t public_key[32], char hex[40]);
+
 /* ---- the whole boot decision --------------------------------------------------------------- */
 
 struct pvmfw_platform {
@@ -147,7 +168,7 @@ struct pvmfw_boot_out {
  *      an unusable built-in key is INTERNAL_ERROR);
  *   4. its load region [load_addr, +mem_size) inside RAM and clear of the DT
  *      (INVALID_PAYLOAD);
- *   5. DICE (SECRET_DERIVATION);
+ *   5. DICE: the CDIs and the DICE chain (SECRET_DERIVATION);
  *   6. code copied to load_addr (memmove: the regions may overlap), the rest of mem_size
  *      zeroed, the DT sanitised, the handover @ho filled.
  * @cfg/@cfg_avail: the config bytes in the firmware's memory. Its device secret is wiped

@@ -10,6 +10,13 @@
 #include "stack/guest/pvmfw/pvmfw_test_util.h"
 
 #include "stack/guest/crypto/crypto.h"
+#include "stack/guest/pvmfw/dicecheck/dice_check.h"
+
+static bool guest_verify(const uint8_t pub[32], const uint8_t sig[64], const uint8_t *msg,
+			 size_t len)
+{
+	return crypto_ed25519_verify(sig, msg, len, pub) == 0;
+}
 
 #define RAM_SIZE	0x1000000ull
 #define FDT_ADDR	(VMM_RAM_BASE + RAM_SIZE - 0x200000)
@@ -107,6 +114,26 @@ static void assert_uds_wiped(struct vm *vm)
 	assert_memory_equal(vm->cfg + 24, zero, 32);
 }
 
+/* The handover's DICE chain, read by the independent checker with the guest verifier
+ * (pvmfw_dicechain_test covers the same checker with OpenSSL): this payload's
+ * measurements, its leaf key derived from the CDI_Attest handed over. */
+static void check_handover_chain(struct vm *vm, const struct pvmfw_dice_inputs *in,
+				 const uint8_t attest[32])
+{
+	struct dice_chain_info info;
+	const char *why;
+	uint8_t seed[32], leaf[32];
+
+	assert_int_equal(dice_chain_check(vm->ho.dice_chain, vm->ho.dice_chain_size, guest_verify,
+					  &info, &why), 0);
+	assert_memory_equal(info.code_hash, in->code_hash, 64);
+	assert_memory_equal(info.authority_hash, in->authority_hash, 64);
+	assert_int_equal(info.mode, AVF_DICE_MODE_NORMAL);
+	assert_int_equal(info.component_version, 4);
+	assert_int_equal(pvmfw_dice_key_pair(attest, 32, seed, leaf), 0);
+	assert_memory_equal(info.leaf_key, leaf, 32);
+}
+
 static void test_good_vm(void **state)
 {
 	struct vm *vm = *state;
@@ -139,7 +166,7 @@ static void test_good_vm(void **state)
 		assert_int_equal(at(vm, VMM_RAM_BASE)[i], 0);
 	/* The handover. */
 	assert_memory_equal(vm->ho.magic, "AVFHNDOV", 8);
-	assert_int_equal(vm->ho.version, 1);
+	assert_int_equal(vm->ho.version, 2);
 	assert_int_equal(vm->ho.size, sizeof(vm->ho));
 	assert_memory_equal(vm->ho.cdi_attest, attest, 32);
 	assert_memory_equal(vm->ho.cdi_seal, seal, 32);
@@ -158,6 +185,7 @@ static void test_good_vm(void **state)
 	assert_int_equal(vm->ho.load_addr, VMM_RAM_BASE);
 	assert_int_equal(vm->ho.mem_size, 0x4000);
 	assert_int_equal(vm->ho.entry, VMM_RAM_BASE + 0x40);
+	check_handover_chain(vm, &in, attest);
 	/* The DT was sanitised in place. */
 	assert_null(fdt_getprop(at(vm, FDT_ADDR), fdt_path_offset(at(vm, FDT_ADDR), "/avf"),
 				"secret-hint", NULL));

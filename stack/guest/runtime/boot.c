@@ -5,6 +5,7 @@
  * its exit code, power off.
  */
 #include "stack/guest/runtime/rt_internal.h"
+#include "stack/guest/runtime/virtio_internal.h"
 
 #include "stack/guest/crypto/crypto.h"
 #include "stack/guest/include/avf_vm_payload.h"
@@ -33,6 +34,7 @@ static void take_handover(struct avf_handover *ho)
 		rt.cdi_seal[i] = ho->cdi_seal[i];
 		rt.cdi_attest[i] = ho->cdi_attest[i];
 	}
+	rt_dice_take(ho);
 	/* The handover page stays readable to all payload code: keep no secret there. */
 	crypto_wipe(ho->cdi_seal, AVF_CDI_SIZE);
 	crypto_wipe(ho->cdi_attest, AVF_CDI_SIZE);
@@ -50,11 +52,17 @@ __attribute__((noreturn)) void rt_start(uint64_t fdt, struct avf_handover *ho)
 	int rc;
 
 	if (!ho || !handover_valid(ho)) {
-		/* No console is known without the handover: the error channel still works. */
-		rt_report_error(AVF_RUNTIME_ERROR_PANIC, "runtime: no valid handover from pvmfw");
-		rt_psci_system_reset();
+		/* A normal VM may run us without pvmfw (no secrets then); a protected one
+		 * never. No console is known yet: the error channel still works. */
+		if (rt_vm_is_protected() || !rt_info_from_dt(fdt, &rt.info)) {
+			rt_report_error(AVF_RUNTIME_ERROR_PANIC,
+					"runtime: no valid handover from pvmfw");
+			rt_psci_system_reset();
+		}
+		rt.no_handover = true;
+	} else {
+		take_handover(ho);
 	}
-	take_handover(ho);
 	rt_console_init(rt.info.uart_base);
 	if (fdt != rt.info.fdt_addr)
 		rt_panic("x0 (%#lx) is not the DT pvmfw checked (%#lx)", (unsigned long)fdt,
@@ -62,6 +70,9 @@ __attribute__((noreturn)) void rt_start(uint64_t fdt, struct avf_handover *ho)
 	rt_heap_setup();
 	rt_gic_init(fdt);
 	rt_timer_init();
+	rt_virtio_probe(fdt);
+	if (rt.no_handover)
+		rt_log("runtime: no pvmfw handover: normal VM without secrets\n");
 	rt_log("runtime: payload version %lu, %s mode, %lu MiB RAM\n",
 	       (unsigned long)rt.info.payload_version,
 	       rt.info.dice_mode == AVF_DICE_MODE_DEBUG ? "debug" : "normal",

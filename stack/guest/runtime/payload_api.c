@@ -60,5 +60,7 @@ void AVmPayload_notifyError(int32_t code, const char *message)
 bool AVmPayload_getVmInstanceSecret(const void *identifier, size_t identifier_size,
 				    void *secret, size_t size)
 {
+	if (rt.no_handover)
+		return false;	/* no pvmfw, no CDIs: nothing to derive a secret from */
 	return rt_instance_secret(rt.cdi_seal, identifier, identifier_size, secret, size);
 }

@@ -15,12 +15,19 @@ struct rt_state {
 	uint8_t cdi_seal[AVF_CDI_SIZE];
 	uint8_t cdi_attest[AVF_CDI_SIZE];
 	bool ready_sent;
+	bool no_handover;		/* a normal VM booted without pvmfw: no CDIs */
 };
 extern struct rt_state rt;
+
+/* dice.c: keep the handover's DICE chain for AVmPayload_getDiceAttestationChain(). */
+void rt_dice_take(const struct avf_handover *ho);
 
 /* log.c */
 void rt_console_init(uint64_t uart_base);
 void rt_console_write(const char *s, size_t n);
+
+/* boot_dt.c: the VM from the DT alone (normal VMs booted without pvmfw). */
+bool rt_info_from_dt(uint64_t fdt, struct rt_vm_info *info);
 
 /* mem.c */
 void rt_heap_setup(void);
@@ -28,6 +35,9 @@ void rt_heap_setup(void);
 /* gic.c, timer.c */
 void rt_gic_init(uint64_t fdt_addr);
 void rt_timer_init(void);
+/* Like rt_sleep_ns, but also returns as soon as an interrupt handler set *@wake
+ * (NULL: only the timer). */
+void rt_wait_ns(uint64_t ns, volatile bool *wake);
 void rt_irq(void);
 
 /* payload_api.c */

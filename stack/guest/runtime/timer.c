@@ -38,6 +38,11 @@ uint64_t rt_time_ns(void)
 
 void rt_sleep_ns(uint64_t ns)
 {
+	rt_wait_ns(ns, (volatile bool *)0);
+}
+
+void rt_wait_ns(uint64_t ns, volatile bool *wake)
+{
 	uint64_t freq = read_sysreg(cntfrq_el0);
 	uint64_t ticks = ns / 1000000000ull * freq + ns % 1000000000ull * freq / 1000000000ull;
 
@@ -46,7 +51,7 @@ void rt_sleep_ns(uint64_t ns)
 	write_sysreg(cntv_cval_el0, read_sysreg(cntvct_el0) + (ticks ? ticks : 1));
 	write_sysreg(cntv_ctl_el0, CTL_ENABLE);
 	isb();
-	while (!fired) {
+	while (!fired && !(wake && *wake)) {
 		/*
 		 * WFI with IRQs masked (a pending interrupt still wakes it), then open a
 		 * window for the handler: unmasking before WFI would let the interrupt be

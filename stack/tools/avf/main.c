@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * avf: the command-line tool of the service, modelled on AVF's `vm` tool
- * (docs/SERVICE.md, "CLI"). Every subcommand talks to avfd through libavf; `sign` and
- * `sim` hand over to avf-sign and avf-sim, found next to this program.
+ * (docs/SERVICE.md, "CLI"). Every subcommand talks to avfd through libavf; `sign`,
+ * `sim` and `scenario` hand over to avf-sign, avf-sim and avf-scenario, found next to
+ * this program.
  */
 #include <errno.h>
 #include <limits.h>
@@ -29,6 +30,7 @@ static void usage(FILE *f)
 		"  connect ID PORT   stdin/stdout to a guest vsock port\n"
 		"  sign ARGS...      avf-sign ARGS (signed payloads)\n"
 		"  sim ARGS...       avf-sim ARGS (the QEMU-virt-like board)\n"
+		"  scenario ARGS...  avf-scenario ARGS (run/check/list scenario files)\n"
 		"`avf COMMAND --help` describes each. The default socket is\n"
 		"$XDG_RUNTIME_DIR/avf/avfd.sock, else /tmp/avf-UID/avfd.sock.\n");
 }
@@ -105,6 +107,8 @@ int main(int argc, char **argv)
 		return hand_off(&cli, "avf-sign", argv);
 	if (!strcmp(cmd, "sim"))
 		return hand_off(&cli, "avf-sim", argv);
+	if (!strcmp(cmd, "scenario"))	/* docs/SCENARIOS.md */
+		return hand_off(&cli, "avf-scenario", argv);
 	cli_err("unknown command '%s'", cmd);
 	fprintf(stderr, "Try 'avf --help'.\n");
 	return AVF_EXIT_USAGE;

@@ -1,9 +1,9 @@
 /* pvmfw-selftest's guest bytes, embedded so that every backend runs the very same ones:
- * the firmware image, the test payload and the runtime's "hello" payload, both signed
+ * the firmware image, the test payload, the runtime's "hello" and "dice" payloads, signed
  * with the development key, and that key. */
 	.section .rodata
 	.global pvmfw_image, pvmfw_image_end, test_payload, test_payload_end, dev_public_key
-	.global hello_payload, hello_payload_end
+	.global hello_payload, hello_payload_end, dice_payload, dice_payload_end
 	.balign 16
 pvmfw_image:
 	.incbin "pvmfw.bin"
@@ -16,6 +16,10 @@ test_payload_end:
 hello_payload:
 	.incbin "payload-hello.payload"
 hello_payload_end:
+	.balign 16
+dice_payload:
+	.incbin "pvmfw-dicepayload.payload"
+dice_payload_end:
 	.balign 16
 dev_public_key:
 	.incbin "stack/guest/keys/dev.pub"

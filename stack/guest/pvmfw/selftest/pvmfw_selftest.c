@@ -7,7 +7,9 @@
  *
  *   good-payload   the development-signed test payload runs: exact console lines, the
  *                  handover it reports (magic, CDIs equal to the documented derivation,
- *                  mode, version, RAM, UART, entry), registers zeroed at entry, the
+ *                  mode, version, RAM, UART, entry, a DICE chain the independent checker
+ *                  accepts with this device's root, CDI_Attest's leaf key, the payload's
+ *                  measurement and mode), registers zeroed at entry, the
  *                  firmware stack erased, no reason sent, SYSTEM_OFF
  *   debug-instance the same with /avf/debug: mode 2 and other CDIs
  *   hello-runtime, hello-debug
@@ -15,6 +17,12 @@
  *                  console, the instance secret's fingerprint equal to the documented
  *                  derivation, the heap, a timer interrupt through the GIC, READY and
  *                  FINISHED(0) on the channel, SYSTEM_OFF, no CDI left in memory
+ *   dice-runtime   the runtime with selftest/dicepayload: the DICE chain it gets through
+ *                  AVmPayload_getDiceAttestationChain (printed on the console) passes the
+ *                  independent checker with this device's root key, the payload's
+ *                  measurement and version, normal mode, and a leaf key that verifies
+ *                  the signature the payload made with the key it derived from
+ *                  AVmPayload_getDiceAttestationCdi (Ed25519 signing in the guest)
  *   tampered, unknown-key, unsigned, truncated, rollback, no-avf, no-config, bad-dt,
  *   dt-not-memory  each refused: exact console lines ("pvmfw: reboot-reason N NAME"),
  *                  the reason on the channel, once, and SYSTEM_RESET
@@ -32,24 +40,29 @@
 #include "stack/guest/crypto/crypto.h"
 #include "stack/guest/include/avf_handover.h"
 #include "stack/guest/pvmfw/pvmfw.h"
+#include "stack/guest/pvmfw/dicecheck/dice_check.h"
 #include "stack/guest/pvmfw/selftest/selftest.h"
 #include "stack/guest/rtlib/rtlib.h"
 #include "stack/vmm/layout.h"
 
 extern const uint8_t pvmfw_image[], pvmfw_image_end[], test_payload[], test_payload_end[];
 extern const uint8_t hello_payload[], hello_payload_end[];
+extern const uint8_t dice_payload[], dice_payload_end[];
 extern const uint8_t dev_public_key[32];
 
 #define FDT_ADDR	(VMM_RAM_BASE + (6ull << 20))
 #define PAYLOAD_ADDR	(VMM_RAM_BASE + (4ull << 20))
 #define PAYLOAD_VERSION	2	/* stack/guest/pvmfw/module.mk signs it so */
 #define HELLO_VERSION	1	/* stack/guest/payloads/module.mk */
+#define DICE_VERSION	3	/* stack/guest/pvmfw/module.mk */
+#define DICE_CHALLENGE	"pvmfw-selftest dice challenge"	/* selftest/dicepayload */
 
 static const uint8_t instance_id[8] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 };
 
 struct scenario {
 	const char *name;
 	bool hello;			/* the runtime's "hello" payload instead of the test one */
+	bool dice;			/* the runtime's "dice" payload (selftest/dicepayload) */
 	bool debug, no_avf, no_config, unsigned_payload, flip_code, flip_key_id;
 	uint64_t min_version;
 	int64_t payload_size_delta;
@@ -63,6 +76,7 @@ static const struct scenario scenarios[] = {
 	{ .name = "debug-instance", .debug = true, .reason = -1 },
 	{ .name = "hello-runtime", .hello = true, .reason = -1 },
 	{ .name = "hello-debug", .hello = true, .debug = true, .reason = -1 },
+	{ .name = "dice-runtime", .dice = true, .reason = -1 },
 	{ .name = "tampered", .flip_code = true, .reason = AVF_REBOOT_PAYLOAD_VERIFICATION,
 	  .console = "pvmfw: the signature does not verify\n"
 		     "pvmfw: reboot-reason 3 PayloadVerificationError\n" },
@@ -129,6 +143,10 @@ static int make_firmware(struct run *r)
 
 static const uint8_t *payload_blob(const struct scenario *sc, size_t *size)
 {
+	if (sc->dice) {
+		*size = (size_t)(dice_payload_end - dice_payload);
+		return dice_payload;
+	}
 	*size = sc->hello ? (size_t)(hello_payload_end - hello_payload)
 			  : (size_t)(test_payload_end - test_payload);
 	return sc->hello ? hello_payload : test_payload;
@@ -229,6 +247,42 @@ static int expected_cdis(struct run *r, uint8_t attest[32], uint8_t seal[32])
 	return 0;
 }
 
+static bool guest_verify(const uint8_t pub[32], const uint8_t sig[64], const uint8_t *msg,
+			 size_t len)
+{
+	return crypto_ed25519_verify(sig, msg, len, pub) == 0;
+}
+
+/* The DICE chain in the handover, read by the independent checker: the device root
+ * key of this run's UDS, the leaf key of the CDI_Attest handed over, this payload's
+ * measurement and the mode. */
+static int check_dice_chain(struct run *r, const struct avf_handover *ho,
+			    const uint8_t attest[32])
+{
+	struct pvmfw_dice_inputs in;
+	struct dice_chain_info info;
+	struct avf_payload p;
+	uint8_t seed[32], root[32], leaf[32];
+	const char *why;
+	size_t size;
+	const uint8_t *blob = payload_blob(r->sc, &size);
+
+	CHECK(ho->dice_chain_size <= sizeof(ho->dice_chain), "chain size %u", ho->dice_chain_size);
+	CHECK(dice_chain_check(ho->dice_chain, ho->dice_chain_size, guest_verify, &info,
+			       &why) == 0, "DICE chain refused: %s", why);
+	CHECK(avf_payload_parse(blob, size, &p, NULL) == AVF_PAYLOAD_OK, "payload parse");
+	pvmfw_dice_inputs_make(&p, dev_public_key, r->sc->debug, instance_id,
+			       sizeof(instance_id), &in);
+	CHECK(pvmfw_dice_key_pair(r->uds, 32, seed, root) == 0 &&
+	      pvmfw_dice_key_pair(attest, 32, seed, leaf) == 0, "key derivation");
+	CHECK(!memcmp(info.root_key, root, 32), "the chain's root is not this device's key");
+	CHECK(!memcmp(info.leaf_key, leaf, 32), "the chain's leaf is not CDI_Attest's key");
+	CHECK(!memcmp(info.code_hash, in.code_hash, 64), "the chain's codeHash is not the payload's");
+	CHECK(info.mode == in.mode && info.component_version == PAYLOAD_VERSION,
+	      "the chain records mode %u version %" PRIu64, info.mode, info.component_version);
+	return 0;
+}
+
 static int check_booted(struct run *r)
 {
 	const struct st_outcome *o = &r->out;
@@ -264,6 +318,8 @@ static int check_booted(struct run *r)
 	ho = (const struct avf_handover *)st_vm_guest_ptr(&r->vm, o->reports[0][5], sizeof(*ho));
 	CHECK(ho && !memcmp(ho->cdi_attest, attest, 32) && !memcmp(ho->cdi_seal, seal, 32),
 	      "handover at %#" PRIx64 " does not hold the expected CDIs", o->reports[0][5]);
+	if (check_dice_chain(r, ho, attest))
+		return -1;
 	stack_size = VMM_FW_BASE + r->config_offset - (o->reports[0][5] + 4096);
 	stack = st_vm_guest_ptr(&r->vm, o->reports[0][5] + 4096, stack_size);
 	CHECK(stack, "cannot read the firmware stack");
@@ -309,6 +365,79 @@ static int check_hello(struct run *r)
 	return 0;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Decode the "dice: WHAT HEX" lines of @console, in order, into @out (at most @max):
+ * only lines whose whole rest is an even number of lowercase hex digits count.
+ */
+static size_t console_hex(const char *console, const char *what, uint8_t *out, size_t max)
+{
+	char prefix[64];
+	size_t n = 0, plen;
+
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "dice: %s ", what);
+	for (const char *line = console; *line; ) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		bool hex = len > plen && (len - plen) % 2 == 0 && !strncmp(line, prefix, plen);
+
+		for (size_t i = plen; hex && i < len; i++)
+			hex = hex_digit(line[i]) >= 0;
+		for (size_t i = plen; hex && i < len && n < max; i += 2)
+			out[n++] = (uint8_t)(hex_digit(line[i]) << 4 | hex_digit(line[i + 1]));
+		line += len + (end ? 1 : 0);
+	}
+	return n;
+}
+
+/* The payload's view of its DICE chain, checked here as a relying party would. */
+static int check_dice_runtime(struct run *r)
+{
+	const struct st_outcome *o = &r->out;
+	struct pvmfw_dice_inputs in;
+	struct dice_chain_info info;
+	struct avf_payload p;
+	uint8_t attest[32], seal[32], chain[AVF_DICE_CHAIN_MAX], sig[64], seed[32], root[32];
+	size_t n, size;
+	unsigned announced = 0;
+	const char *why, *line = strstr(o->console, "dice: chain ");
+	const uint8_t *blob = payload_blob(r->sc, &size);
+
+	CHECK(o->finished && o->exit_code == 0 && o->nr_errors == 0,
+	      "FINISHED %d with %" PRId64 ", error %.200s; console:\n%.600s", o->finished,
+	      o->exit_code, o->error_text, o->console);
+	CHECK(line && sscanf(line, "dice: chain %u bytes", &announced) == 1, "console:\n%.600s",
+	      o->console);
+	n = console_hex(o->console, "chain", chain, sizeof(chain));
+	CHECK(n == announced, "%zu chain bytes on the console, %u announced:\n%.900s", n, announced, o->console);
+	CHECK(dice_chain_check(chain, n, guest_verify, &info, &why) == 0,
+	      "the payload's DICE chain is refused: %s", why);
+	CHECK(console_hex(o->console, "leaf-signature", sig, sizeof(sig)) == 64, "no signature");
+	CHECK(crypto_ed25519_verify(sig, DICE_CHALLENGE, strlen(DICE_CHALLENGE), info.leaf_key) == 0,
+	      "the payload's signature does not verify under the chain's leaf key");
+	if (expected_cdis(r, attest, seal))
+		return -1;
+	CHECK(avf_payload_parse(blob, size, &p, NULL) == AVF_PAYLOAD_OK, "payload parse");
+	pvmfw_dice_inputs_make(&p, dev_public_key, false, instance_id, sizeof(instance_id), &in);
+	CHECK(pvmfw_dice_key_pair(r->uds, 32, seed, root) == 0, "key derivation");
+	CHECK(!memcmp(info.root_key, root, 32), "the chain's root is not this device's key");
+	CHECK(!memcmp(info.code_hash, in.code_hash, 64), "the chain's codeHash is not the payload's");
+	CHECK(info.mode == AVF_DICE_MODE_NORMAL && info.component_version == DICE_VERSION,
+	      "the chain records mode %u version %" PRIu64, info.mode, info.component_version);
+	CHECK(o->event == HAL_SYSTEM_OFF, "ended with event %u, not SYSTEM_OFF", o->event);
+	CHECK(!st_vm_memory_contains(&r->vm, attest, sizeof(attest)),
+	      "CDI_Attest is still in the VM's memory after the runtime finished");
+	return 0;
+}
+
 static int check_refused(struct run *r)
 {
 	const struct st_outcome *o = &r->out;
@@ -344,6 +473,8 @@ static int run_scenario(const char *backend, struct run *r)
 	      "the device secret is still in the VM's memory");
 	if (r->sc->hello)
 		return check_hello(r);
+	if (r->sc->dice)
+		return check_dice_runtime(r);
 	return r->sc->reason < 0 ? check_booted(r) : check_refused(r);
 }
 
