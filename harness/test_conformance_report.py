@@ -103,6 +103,17 @@ def test_cli_exit_status_and_html(files, tmp_path):
     rc = c.main(["--results", f"sim={files['sim']}", "--results", f"kvm={files['kvm']}",
                  "--hal", files["hal"], "--explained", files["explained"], "--html", str(out)])
     assert rc == 1 and "NOT conformant" in out.read_text()
+    nothing_flagged = tmp_path / "all.yaml"
+    nothing_flagged.write_text("".join(
+        f"- {{scenario: {n}, backend: kvm, why: known}}\n" for n in ("isolation.read", "lifecycle.boot")) +
+        "- {check: inject-abort, backend: kvm, why: known}\n")
+    rc = c.main(["--results", f"sim={files['sim']}", "--results", f"kvm={files['kvm']}",
+                 "--hal", files["hal"], "--explained", files["explained"],
+                 "--explained", str(nothing_flagged), "--html", str(out)])
+    assert rc == 0 and "conformant" in out.read_text()
+    rc = c.main(["--results", f"sim={files['sim']}", "--results", f"kvm={files['kvm']}",
+                 "--hal", files["hal"], "--explained", files["explained"], "--html", str(out)])
+    assert rc == 1 and "NOT conformant" in out.read_text()
     assert c.main(["--results", f"sim={files['sim']}", "--results", f"kvm={files['sim']}"]) == 0
     assert c.main(["--results", f"kvm={files['kvm']}"]) == 2        # no sim column
 
@@ -122,6 +133,15 @@ def test_junit_input(tmp_path):
     assert c.load_results(str(xml)) == [
         c.Run("faults.a", "det", "pass"), c.Run("faults.b", "det", "fail", "step 2: expected refused, got ok"),
         c.Run("faults.c", "det", "skip", "needs process mode")]
+
+
+def test_explanations_from_several_files(files, tmp_path):
+    more = tmp_path / "more.yaml"
+    more.write_text("- {scenario: isolation.read, backend: kvm, mode: process, why: rig only}\n")
+    scen = c.build({"sim": [files["sim"]], "kvm": [files["kvm"]]}, None, [files["explained"], str(more)])[0]
+    cell = scen.rows[("isolation.read", "process")]["kvm"]
+    assert (cell.status, cell.why) == ("explained", "rig only")
+    assert c.load_explained([str(tmp_path / "absent.yaml")]) == []
 
 
 def test_bad_inputs_name_file_and_line(tmp_path):

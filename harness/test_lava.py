@@ -16,6 +16,7 @@ import yaml
 from simlib.qemu import REPO_ROOT, build_dir
 
 LAVA = REPO_ROOT / "lava"
+sys.dont_write_bytecode = True      # no __pycache__ inside lava/
 sys.path.insert(0, str(LAVA))
 import render  # noqa: E402
 import validate  # noqa: E402

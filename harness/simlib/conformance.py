@@ -15,7 +15,8 @@ Inputs:
 
     python3 harness/simlib/conformance.py --results sim=build/reports/scenarios-det.xml \\
         --results kvm=kvm.jsonl --hal build/reports/hal_conformance.txt \\
-        --explained scenarios/EXPLAINED.yaml --html build/reports/conformance.html
+        --explained scenarios/EXPLAINED.yaml --explained scripts/rig/scenarios-explained.yaml \
+    --html build/reports/conformance.html
 """
 import argparse
 import dataclasses
@@ -132,7 +133,10 @@ def load_hal(path: str) -> tuple:
     return backends, checks
 
 
-def load_explained(path: str) -> list:
+def load_explained(path) -> list:
+    """Explanations from one file or a list of files (missing files are empty)."""
+    if isinstance(path, (list, tuple)):
+        return [e for p in path for e in load_explained(p)]
     if not path or not os.path.exists(path):
         return []
     with open(path) as f:
@@ -276,7 +280,7 @@ def render_html(matrices: list) -> str:
     return "\n".join(out)
 
 
-def build(results: dict, hal_path: str = None, explained_path: str = None) -> list:
+def build(results: dict, hal_path: str = None, explained_path=None) -> list:
     """results: {label: [path, ...]}; the matrices: scenarios (if any), then HAL (if any)."""
     explained = load_explained(explained_path)
     matrices = []
@@ -288,7 +292,7 @@ def build(results: dict, hal_path: str = None, explained_path: str = None) -> li
     return matrices
 
 
-def build_report(reports: str, explained_path: str) -> str:
+def build_report(reports: str, explained_path) -> str:
     """The harness hook (harness/conftest.py, at the end of a session): render
     REPORTS/conformance.html from whatever results the session left in REPORTS: the sim
     column from scenarios-det.xml and scenarios-process.xml (harness/test_scenarios.py),
@@ -321,7 +325,8 @@ def main(argv=None) -> int:
                     help="scenario results (JSON lines or JUnit XML) for a column; repeatable; "
                          "several files may share a label")
     ap.add_argument("--hal", help="the HAL conformance matrix (hal_conformance.txt)")
-    ap.add_argument("--explained", help="explanations of known differences (YAML)")
+    ap.add_argument("--explained", action="append", default=[],
+                    help="explanations of known differences (YAML); repeatable")
     ap.add_argument("--html", help="write the HTML report here")
     args = ap.parse_args(argv)
     results = {}

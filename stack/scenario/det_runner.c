@@ -241,6 +241,8 @@ static int create_host(struct det *d)
 			return det_fail(d, "pvmfw %s: cannot read it (build it: make guest)", path);
 		hc.pvmfw = d->pvmfw;
 		hc.pvmfw_size = d->pvmfw_size;
+		sc_trace_add(&d->trace, "pvmfw %zu bytes fnv %016" PRIx64, d->pvmfw_size,
+			     sc_fnv1a(0xcbf29ce484222325ull, d->pvmfw, d->pvmfw_size));
 	}
 	if (vmm_host_create(&hc, &d->host))
 		return det_fail(d, "cannot create the simulated host (%" PRIu64 " MiB)", mib);

@@ -118,6 +118,22 @@ static const char *outcome_name(enum sc_sched_outcome o)
 	}
 }
 
+/* The image a VM runs is part of its trace: a rebuilt guest changes the hash, visibly
+ * (-v prints the image's own hash). */
+static void trace_image(struct det *d, const struct det_vm *dv)
+{
+	void *buf;
+	size_t len;
+
+	if (det_slurp(dv->image, &buf, &len)) {
+		sc_trace_add(&d->trace, "%s image unreadable", dv->name);
+		return;
+	}
+	sc_trace_add(&d->trace, "%s image %zu bytes fnv %016" PRIx64, dv->name, len,
+		     sc_fnv1a(0xcbf29ce484222325ull, buf, len));
+	free(buf);
+}
+
 static void step_start(struct det *d, unsigned index, int vm)
 {
 	struct det_vm *dv = &d->vms[vm];
@@ -140,6 +156,7 @@ static void step_start(struct det *d, unsigned index, int vm)
 		det_vm_ended(d, (unsigned)vm, VMM_END_ERROR, strerror(-rc));
 		return;
 	}
+	trace_image(d, dv);
 	dv->console_fd = open(dv->console, O_RDONLY | O_CLOEXEC);
 	dv->running = true;
 	d->live[vm] = true;

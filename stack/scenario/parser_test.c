@@ -148,6 +148,7 @@ static void test_defaults(void **state)
 	scenario_free(sc);
 }
 
+#define HEAD_RPC "name: r\ndescription: x\nvms: {a: {payload: hello}}\n"
 #define HEAD "name: e\ndescription: x\nvms:\n  a: {payload: testguest}\n"
 
 static const struct {
@@ -223,6 +224,11 @@ static const struct {
 	  "f.yaml:5:33: pages_leaked: only in the top-level expect (after teardown)" },
 	{ HEAD "steps: [{expect: {vm: a, console_regex: 'a('}}]\n",
 	  "f.yaml:5:41: console_regex: Unmatched ( or \\(" },
+	{ HEAD "steps: [{rpc: {vm: a, port: 1, method: 70000}}]\n",
+	  "f.yaml:5:40: method: 70000 is not in 0..65535" },
+	{ HEAD "steps: [{rpc: {vm: a, port: 1, method: 1, reset: true, status: 0}}]\n",
+	  "f.yaml:5:15: rpc: 'reset' expects no answer: no 'status' or 'expect'" },
+	{ HEAD "steps: [{vsock_close: {vm: a}}]\n", "f.yaml:5:23: vsock_close: missing 'port'" },
 	{ HEAD "steps: [{start: a}]\nexpect: [{pages_leaked: 1}]\n",
 	  "f.yaml:6:25: pages_leaked: 1 is not in 0..0" },
 };
@@ -247,6 +253,35 @@ static void test_errors(void **state)
 	assert_int_equal(bad, 0);
 }
 
+static void test_rpc_steps(void **state)
+{
+	struct scenario *sc = parse_ok(HEAD_RPC
+		"steps:\n"
+		"  - rpc: {vm: a, port: 5678, method: 1, data: \"x\\x01y\", expect: pong, status: -5}\n"
+		"  - rpc: {vm: a, port: 9, method: 0x20, reset: true, timeout_ms: 7}\n"
+		"  - vsock_close: {vm: a, port: 5678}\n");
+	const struct sc_step *s = sc->steps;
+
+	(void)state;
+	assert_int_equal(s[0].kind, SC_STEP_RPC);
+	assert_int_equal(s[0].port, 5678);
+	assert_int_equal(s[0].method, 1);
+	assert_int_equal(s[0].data_len, 3);
+	assert_memory_equal(s[0].data, "x\x01y", 3);
+	assert_string_equal(s[0].expect_text, "pong");
+	assert_int_equal(s[0].expect_len, 4);
+	assert_int_equal(s[0].rpc_status, -5);
+	assert_false(s[0].rpc_reset);
+	assert_int_equal(s[0].timeout_ms, 5000);
+	assert_int_equal(s[1].method, 0x20);
+	assert_true(s[1].rpc_reset);
+	assert_int_equal(s[1].timeout_ms, 7);
+	assert_string_equal(s[1].data, "");
+	assert_int_equal(s[2].kind, SC_STEP_VSOCK_CLOSE);
+	assert_int_equal(sc_step_modes(SC_STEP_RPC), SC_MODE_PROCESS);
+	scenario_free(sc);
+}
+
 static void test_unreadable_file(void **state)
 {
 	struct scenario *sc;
@@ -265,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_full_scenario),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_rpc_steps),
 		cmocka_unit_test(test_unreadable_file),
 	};
 

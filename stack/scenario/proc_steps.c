@@ -42,14 +42,12 @@ static void step_wait(struct proc *p, unsigned index)
 		  sc_state_name(r->state), r->message[0] ? ": " : "", r->message);
 }
 
-/* The slot of the stream to guest port @port, connected on first use ("OK <n>" read);
- * -EINVAL after reporting the failure. */
+/* The slot of the stream to guest port @port, connected on first use (libavf reads the
+ * device's "OK <n>" answer; a refusal is -ECONNREFUSED); -EINVAL after reporting. */
 static int port_slot(struct proc *p, unsigned index, unsigned i, uint32_t port)
 {
 	const struct sc_step *s = &p->sc->steps[index];
 	struct proc_vm *pv = &p->vms[i];
-	char line[64];
-	size_t n = 0;
 	int fd;
 
 	for (unsigned k = 0; k < pv->nr_ports; k++)
@@ -63,14 +61,6 @@ static int port_slot(struct proc *p, unsigned index, unsigned i, uint32_t port)
 		return proc_fail(p, &s->loc, "step %u: vm %s: connect to vsock port %u: %s (%s)",
 				 index + 1, p->sc->vms[i].name, port, strerror(-fd),
 				 avf_last_error());
-	while (n < sizeof(line) - 1 && read(fd, line + n, 1) == 1 && line[n] != '\n')
-		n++;
-	line[n] = 0;
-	if (strncmp(line, "OK ", 3)) {
-		close(fd);
-		return proc_fail(p, &s->loc, "step %u: vm %s: vsock port %u: the guest refused "
-				 "the connection", index + 1, p->sc->vms[i].name, port);
-	}
 	pv->ports[pv->nr_ports] = port;
 	pv->rpcs[pv->nr_ports] = NULL;
 	pv->fds[pv->nr_ports] = fd;
@@ -102,6 +92,13 @@ static void step_rpc(struct proc *p, unsigned index)
 	}
 	rc = avf_rpc_call(pv->rpcs[k], s->method, s->data, s->data_len, resp, sizeof(resp) - 1,
 			  &len, &status, (int)s->timeout_ms);
+	if (s->rpc_reset) {
+		if (rc != -ECONNRESET)
+			proc_fail(p, &s->loc, "step %u (rpc): vm %s: method %u: expected the stream "
+				  "to end, got %s", index + 1, p->sc->vms[s->vm].name, s->method,
+				  rc ? strerror(-rc) : "an answer");
+		return;
+	}
 	if (rc) {
 		proc_fail(p, &s->loc, "step %u (rpc): vm %s: port %u method %u: %s (%s)", index + 1,
 			  p->sc->vms[s->vm].name, s->port, s->method, strerror(-rc),

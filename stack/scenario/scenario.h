@@ -141,6 +141,7 @@ struct sc_step {
 	/* rpc */
 	uint16_t method;
 	int32_t rpc_status;		/* the server's status expected (default 0) */
+	bool rpc_reset;			/* expect the stream to end instead (the VM died) */
 	/* expect */
 	struct sc_check check;
 };

@@ -406,7 +406,7 @@ static int parse_vsock(struct ps *p, const struct yt_node *v, struct sc_step *s)
 static int parse_rpc(struct ps *p, const struct yt_node *v, struct sc_step *s)
 {
 	static const char *const keys[] = { "vm", "port", "method", "data", "status", "expect",
-		"timeout_ms", NULL };
+		"timeout_ms", "reset", NULL };
 	struct yt_node *n;
 	uint64_t x;
 
@@ -430,6 +430,10 @@ static int parse_rpc(struct ps *p, const struct yt_node *v, struct sc_step *s)
 			return -EINVAL;
 		s->expect_len = n->len;
 	}
+	if ((n = yt_get(v, "reset")) && ps_bool(p, n, "reset", &s->rpc_reset))
+		return -EINVAL;
+	if (s->rpc_reset && (yt_get(v, "status") || yt_get(v, "expect")))
+		return ps_err(p, v, "rpc: 'reset' expects no answer: no 'status' or 'expect'");
 	s->timeout_ms = 5000;
 	if ((n = yt_get(v, "timeout_ms")) &&
 	    ps_u64(p, n, "timeout_ms", 1, 3600 * 1000, &s->timeout_ms))
