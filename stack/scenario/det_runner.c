@@ -411,7 +411,8 @@ static void run_scenario(struct det *d)
 	}
 }
 
-/* What fired in this run (after disarm_faults). */
+/* The run in progress, for the checks' fault counts (struct sc_det_facts takes a plain
+ * function). Runs are sequential: one at a time per process, as lib/fault's rules are. */
 static struct det *current;
 
 static uint64_t fired_in_run(const char *point)

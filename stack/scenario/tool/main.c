@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/fault/fault.h"
 #include "stack/scenario/runner.h"
 #include "stack/scenario/swarm.h"
 
@@ -146,6 +147,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char err[256];
 	uint64_t v;
 	int c;
 
@@ -174,7 +176,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 							 "1\n"), -1);
 			o->swarm = (unsigned)v;
 			break;
-		case 'f': o->faults = optarg; break;
+		case 'f':
+			if (fault_configure(optarg, err, sizeof(err)))
+				return fprintf(stderr, "avf-scenario: --faults: %s\n", err), -1;
+			fault_configure(NULL, NULL, 0);
+			o->faults = optarg;
+			break;
 		case 'j': o->json = true; break;
 		case 'J': o->junit = optarg; break;
 		case 'k': o->keep_going = true; break;
