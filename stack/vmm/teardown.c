@@ -34,6 +34,27 @@ static void give_back(struct vmm *v, uint64_t pfn, uint64_t npages, bool scrubbe
 }
 
 /*
+ * A teardown call that fails for want of resources (-ENOMEM, -EAGAIN) is tried again:
+ * the host must get its memory back, and such a failure is transient (the hyp changed
+ * nothing). Anything else is final. TEARDOWN_TRIES bounds it so a hyp that always
+ * fails cannot hang the VMM; the scenario suite's swarm of hyp.host_call failures
+ * (scenarios/faults/swarm-lifecycle.yaml) checks that no page leaks.
+ */
+#define TEARDOWN_TRIES 16
+
+static int64_t teardown_hcall(struct vmm *v, uint32_t fn, uint64_t a1)
+{
+	int64_t err = 0;
+
+	for (unsigned i = 0; i < TEARDOWN_TRIES; i++) {
+		err = vmm_hcall(v->host, fn, a1, 0, 0, 0, 0, NULL);
+		if (err != -ENOMEM && err != -EAGAIN)
+			break;
+	}
+	return err;
+}
+
+/*
  * Take one page back from the dying guest. A page the guest gave back itself
  * (MEM_RELINQUISH, scrubbed by the hyp) is the host's already: RECLAIM refuses it with
  * -EPERM, and the hyp's page state says OWNED.
@@ -42,7 +63,7 @@ static bool reclaim_page(struct vmm *v, uint64_t pfn)
 {
 	enum hyp_page_state host_st, hyp_st;
 	uint32_t owner;
-	int64_t err = vmm_hcall(v->host, HYP_HOST_RECLAIM_PAGE, pfn, 0, 0, 0, 0, NULL);
+	int64_t err = teardown_hcall(v, HYP_HOST_RECLAIM_PAGE, pfn);
 
 	if (!err)
 		return true;
@@ -86,7 +107,7 @@ static void release_run_pages(struct vmm *v)
 		if (!c->run_pfn)
 			continue;
 		if (c->run_shared)
-			err = vmm_hcall(v->host, HYP_HOST_UNSHARE_HYP, c->run_pfn, 0, 0, 0, 0, NULL);
+			err = teardown_hcall(v, HYP_HOST_UNSHARE_HYP, c->run_pfn);
 		if (err) {
 			vmm_log(v, "teardown: vcpu %u: unshare the run page: %s: leaked", i,
 				strerror((int)-err));
@@ -104,7 +125,7 @@ static void release_guest(struct vmm *v)
 	int64_t err;
 
 	if (v->handle) {
-		err = vmm_hcall(v->host, HYP_HOST_START_TEARDOWN, v->handle, 0, 0, 0, 0, NULL);
+		err = teardown_hcall(v, HYP_HOST_START_TEARDOWN, v->handle);
 		if (err) {
 			vmm_log(v, "teardown: START_TEARDOWN: %s: the VM's memory is leaked",
 				strerror((int)-err));
@@ -114,7 +135,7 @@ static void release_guest(struct vmm *v)
 	}
 	release_regions(v, dying);
 	if (v->handle) {
-		err = vmm_hcall(v->host, HYP_HOST_FINALIZE_TEARDOWN, v->handle, 0, 0, 0, 0, NULL);
+		err = teardown_hcall(v, HYP_HOST_FINALIZE_TEARDOWN, v->handle);
 		if (err)
 			vmm_log(v, "teardown: FINALIZE_TEARDOWN: %s", strerror((int)-err));
 		v->handle = 0;
