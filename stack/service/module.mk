@@ -3,7 +3,7 @@
 # (avfd's main is stack/tools/avfd). Payload verification is the firmware's own code.
 LIBS += avfservice
 avfservice_SRCS := $(call lib_srcs,stack/service)
-$(call unit_tests,stack/service,avfservice guestpayload guestcrypto,-lcmocka)
+$(call unit_tests,stack/service,avfservice guestpayload guestcrypto fault,-lcmocka -lpthread)
 
 # scripts/bench-service (docs/SERVICE.md, "Benchmarks"): the service against avf-vmm
 # started directly; part of `make bench` (a prerequisite, so it runs first).

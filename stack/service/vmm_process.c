@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/fault/fault.h"
 #include "stack/service/internal.h"
 
 #define MAX_ARGS 48
@@ -174,7 +175,8 @@ int svc_vmm_spawn(struct svc_daemon *d, struct svc_vm *vm, char *err, size_t err
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -errno;
 	}
-	pid = fork();
+	/* Injected (lib/fault "service.spawn"): the same path as a fork that fails. */
+	pid = fault_hit_vm("service.spawn", vm->cfg.name) ? (errno = EAGAIN, -1) : fork();
 	if (pid < 0) {
 		ret = -errno;
 		close(pipefd[0]);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/fault/fault.h"
 #include "stack/service/internal.h"
 
 static void usage(FILE *f)
@@ -123,6 +124,20 @@ static int parse_args(int argc, char **argv, struct svc_daemon_config *c)
 	return 0;
 }
 
+/*
+ * Injected faults (lib/fault) from AVF_FAULTS, as the scenario runner sets them: the
+ * daemon's own point (service.spawn); the VMMs it starts inherit the variable.
+ */
+static int configure_faults(void)
+{
+	char why[200];
+
+	if (!fault_configure_env(why, sizeof(why)))
+		return 0;
+	fprintf(stderr, "avfd: AVF_FAULTS: %s\n", why);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct svc_daemon d;
@@ -149,6 +164,8 @@ int main(int argc, char **argv)
 		default_vmm(vmm, sizeof(vmm));
 		c.vmm_path = vmm;
 	}
+	if (configure_faults())
+		return 1;
 	ret = svc_daemon_init(&d, &c);
 	if (!ret)
 		ret = svc_daemon_run(&d);

@@ -1,4 +1,5 @@
 # avfd: the service daemon (stack/service does the work).
 PROGS += avfd
 avfd_SRCS := stack/tools/avfd/main.c
-avfd_LIBS := avfservice guestpayload guestcrypto
+avfd_LIBS := avfservice guestpayload guestcrypto fault
+avfd_LDLIBS := -lpthread
