@@ -17,6 +17,8 @@ scenarios-kvm.json and scenarios-pkvm.json (also as .jsonl, the name the conform
 report's hook picks up as the `kvm` and `pkvm` columns), scenarios-sim-process.json and
 scenarios-sim-det.json."""
 import concurrent.futures
+import importlib.machinery
+import importlib.util
 import json
 import os
 import shutil
@@ -63,9 +65,14 @@ def rig_suite(mode):
     out = os.path.join(REPORTS, "scenarios-%s.json" % label)
     text = os.path.join(REPORTS, "scenarios-%s.txt" % label)
     os.makedirs(REPORTS, exist_ok=True)
+    for stale in (out, out + "l", text):  # a run that writes nothing must not look done
+        if os.path.exists(stale):
+            os.remove(stale)
     r = subprocess.run([RIG_SCENARIOS, "--mode", mode, "--all-backends", "--out", out,
                         "--output", text, "--timeout", str(RIG_TIMEOUT)],
                        capture_output=True, text=True, cwd=REPO, timeout=RIG_TIMEOUT + 300)
+    if not os.path.exists(out):
+        return r.returncode, [], r.stdout + r.stderr
     with open(out) as f:
         recs = [json.loads(line) for line in f if line.strip()]
     shutil.copyfile(out, out + "l")  # .jsonl: the conformance report's column
@@ -123,6 +130,10 @@ def test_the_rig_ran_every_scenario(runs, mode):
     assert status in (0, 1), "the rig run did not finish (status %d):\n%s" % (status, log)
     sim = by_name(runs["sim-process"][1])
     assert sorted(by_name(recs)) == sorted(sim), log
+    # scripts/rig/scenarios shows the kernel's KVM line (and refuses a wrong mode).
+    kvm_line = "rig: kvm [1]: %s mode initialized successfully" % (
+        "Protected hVHE" if mode == "protected" else "VHE")
+    assert kvm_line in log, log
     for r in recs:
         assert r["mode"] == "process" and r["backend"] == "kvm", r
         assert r["trace_hash"] is None and r["virtual_ns"] is None, r
@@ -132,6 +143,7 @@ def test_the_rig_ran_every_scenario(runs, mode):
 def test_what_passes_on_the_sim_passes_on_kvm(runs, mode):
     label = LABELS[mode]
     kvm = by_name(runs[label][1])
+    assert kvm, "no results from the rig:\n" + runs[label][2]
     bad = []
     for name, s in sorted(by_name(runs["sim-process"][1]).items()):
         k = kvm.get(name)
@@ -150,6 +162,7 @@ def test_what_passes_on_the_sim_passes_on_kvm(runs, mode):
 def test_kvm_fails_nothing_unexplained_and_skips_what_the_sim_skips(runs, mode):
     label = LABELS[mode]
     sim = by_name(runs["sim-process"][1])
+    assert runs[label][1], "no results from the rig:\n" + runs[label][2]
     bad = []
     for name, k in sorted(by_name(runs[label][1]).items()):
         if k["result"] == "fail" and not explained(name, label):
@@ -164,3 +177,36 @@ def test_the_det_suite_is_recorded(runs):
     status, recs, log = runs["sim-det"]
     assert status == 0 and recs, log
     assert all(r["mode"] == "det" and r["backend"] == "sim" for r in recs)
+
+
+def load_rig_scenarios():
+    loader = importlib.machinery.SourceFileLoader("rig_scenarios", RIG_SCENARIOS)
+    spec = importlib.util.spec_from_loader("rig_scenarios", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def test_all_backends_copies_list_kvm(tmp_path):
+    """What --all-backends carries into the rig: each suite file with exactly one
+    top-level `backends: [sim, kvm]` (added, or replacing the file's own), other files
+    as they are; and the runner still accepts every copy."""
+    m = load_rig_scenarios()
+    (tmp_path / "in").mkdir()
+    plain = "name: t.a\ndescription: d\nvms: {a: {payload: raw-off}}\nsteps: [{start: a}]\n"
+    (tmp_path / "in" / "a.yaml").write_text(plain)
+    (tmp_path / "in" / "b.yaml").write_text(plain.replace("t.a", "t.b") + "backends: [sim]\n")
+    (tmp_path / "in" / "data.bin").write_bytes(b"\0\xffbackends: [sim]\n")
+    pairs = dict((dest, src) for src, dest in m.stage_files(str(tmp_path), str(tmp_path / "in"),
+                                                            True))
+    for name in ("a.yaml", "b.yaml"):
+        text = open(pairs["/avf/scenarios/" + name]).read()
+        assert text.count("backends:") == 1 and text.endswith("backends: [sim, kvm]\n"), text
+    with open(pairs["/avf/scenarios/data.bin"], "rb") as f:
+        assert f.read() == b"\0\xffbackends: [sim]\n"
+    assert "/avf/build/cross/bin/avf-scenario" in pairs
+    assert "/avf/build/guest/img/vmm-testguest.bin" in pairs
+    assert "/avf/stack/guest/keys/dev.key" in pairs
+    r = subprocess.run([RUNNER, "check", str(tmp_path / "scenarios")], capture_output=True,
+                       text=True)
+    assert r.returncode == 0 and r.stderr.startswith("2 scenario files are valid"), r.stderr

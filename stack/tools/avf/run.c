@@ -28,7 +28,7 @@ static void on_interrupt(int sig)
 }
 
 struct run_opts {
-	const char *keys, *vmm, *backend;
+	const char *keys, *vmm, *backend, *pvmfw;
 	bool events;		/* --events: print every callback on stderr */
 	bool finished;
 	int exit_code;
@@ -60,6 +60,7 @@ static void usage(FILE *f, bool detach)
 		"  --keys DIR           trusted keys of a private avfd (used when no avfd\n"
 		"                       serves the socket)\n"
 		"  --vmm PATH           avf-vmm for a private avfd\n"
+		"  --pvmfw PATH         firmware a private avfd gives protected VMs\n"
 		"  --backend NAME       backend for a private avfd (sim, kvm)\n");
 }
 
@@ -112,6 +113,7 @@ static const struct option run_options[] = {
 	{ "keys", required_argument, NULL, 'k' },
 	{ "vmm", required_argument, NULL, 'v' },
 	{ "backend", required_argument, NULL, 'b' },
+	{ "pvmfw", required_argument, NULL, 'F' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "events", no_argument, NULL, 'e' },
 	{ "help", no_argument, NULL, 'h' },
@@ -160,13 +162,15 @@ static int apply_option(struct avf_cli *cli, struct run_opts *o, struct avf_vm_c
 	case 's': cli->socket = arg; break;
 	case 'j': cli->json = true; break;
 	case 'e': o->events = true; break;
-	case 'k': case 'v': case 'b':
+	case 'k': case 'v': case 'b': case 'F':
 		if (detach) {
 			cli_err("--%s is for avf run's private daemon only",
-				opt == 'k' ? "keys" : opt == 'v' ? "vmm" : "backend");
+				opt == 'k' ? "keys" : opt == 'v' ? "vmm" :
+				opt == 'b' ? "backend" : "pvmfw");
 			return AVF_EXIT_USAGE;
 		}
-		*(opt == 'k' ? &o->keys : opt == 'v' ? &o->vmm : &o->backend) = arg;
+		*(opt == 'k' ? &o->keys : opt == 'v' ? &o->vmm :
+		  opt == 'b' ? &o->backend : &o->pvmfw) = arg;
 		break;
 	case 'h':
 		return -1;
@@ -207,6 +211,10 @@ static pid_t start_private_daemon(const struct avf_cli *cli, const struct run_op
 		if (o->backend) {
 			argv[n++] = "--backend";
 			argv[n++] = o->backend;
+		}
+		if (o->pvmfw) {
+			argv[n++] = "--pvmfw";
+			argv[n++] = o->pvmfw;
 		}
 		argv[n] = NULL;
 		execv(avfd, (char **)argv);
