@@ -4,6 +4,8 @@
 #   $LIB_FUZZING_ENGINE     what to link the engine with (e.g. -fsanitize=fuzzer)
 #   $OUT                    where the targets, NAME_seed_corpus.zip and NAME.dict go
 #   $WORK (optional)        scratch space; the object tree goes to $WORK/avf-build
+#   $FUZZ_TARGETS (optional) build only these targets (names from the Makefile's
+#                           FUZZERS; local use: the harness builds a few, not all)
 # Works in the ClusterFuzzLite container ($SRC/avf) and locally from a checkout:
 #   CC=clang CFLAGS="-O1 -g -fsanitize=address,fuzzer-no-link" \
 #     LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out ./.clusterfuzzlite/build.sh
@@ -36,6 +38,12 @@ touch "$build/.deps-ok"
 fuzzers=$(make -s --no-print-directory BUILD="$build" -f Makefile \
             -f <(printf 'print-fuzzers:\n\t@echo $(FUZZERS)\n') print-fuzzers)
 [ -n "$fuzzers" ] || { echo "build.sh: the Makefile declares no fuzzers" >&2; exit 1; }
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+  for t in $FUZZ_TARGETS; do
+    grep -qw -- "$t" <<<"$fuzzers" || { echo "build.sh: FUZZ_TARGETS: no fuzz target '$t'" >&2; exit 1; }
+  done
+  fuzzers=$FUZZ_TARGETS
+fi
 
 # Libraries outside the base runner image travel with the targets, found via $ORIGIN.
 # ($$ is make's escape; the single quotes keep the recipe's shell off $ORIGIN.)
