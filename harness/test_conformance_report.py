@@ -23,7 +23,8 @@ def files(tmp_path):
     sim = jsonl(tmp_path / "sim.jsonl", [
         ("lifecycle.boot", "det", "pass", ""), ("lifecycle.boot", "process", "pass", ""),
         ("isolation.read", "process", "pass", ""), ("faults.blk", "process", "pass", ""),
-        ("policy.only-sim", "process", "skip", "needs det")])
+        ("policy.only-sim", "process", "skip", "needs det"),
+        ("multivm.two", "process", "pass", "")])
     kvm = jsonl(tmp_path / "kvm.jsonl", [
         ("lifecycle.boot", "process", "pass", ""), ("isolation.read", "process", "fail", "read ok"),
         ("faults.blk", "process", "skip", "fault points need the sim"),
@@ -58,7 +59,8 @@ def test_cells_against_the_sim_column(files):
     assert st == {
         ("faults.blk", "process"): ("skip", "explained"),
         ("isolation.read", "process"): ("fail", "flagged"),
-        ("lifecycle.boot", "det"): ("missing", "flagged"),
+        ("lifecycle.boot", "det"): ("n/a", "n/a"),      # det mode is the sim's own
+        ("multivm.two", "process"): ("missing", "flagged"),
         ("lifecycle.boot", "process"): ("pass", "same"),
         ("policy.only-sim", "process"): ("skip", "same"),
     }
@@ -72,10 +74,10 @@ def test_cells_against_the_sim_column(files):
 def test_summary_names_every_unexplained_difference(files):
     matrices = c.build({"sim": [files["sim"]], "kvm": [files["kvm"]]}, files["hal"], files["explained"])
     assert c.summary(matrices) == textwrap.dedent("""\
-        conformance: 5 scenarios rows, 3 hal conformance kit rows; reference column: sim
+        conformance: 6 scenarios rows, 3 hal conformance kit rows; reference column: sim
           kvm          NOT conformant: 3 unexplained difference(s), 2 explained
             isolation.read [process]: sim pass, kvm fail
-            lifecycle.boot [det]: sim pass, kvm missing
+            multivm.two [process]: sim pass, kvm missing
             inject-abort: sim PASS, kvm SKIP
         """)
 
@@ -105,7 +107,7 @@ def test_cli_exit_status_and_html(files, tmp_path):
     assert rc == 1 and "NOT conformant" in out.read_text()
     nothing_flagged = tmp_path / "all.yaml"
     nothing_flagged.write_text("".join(
-        f"- {{scenario: {n}, backend: kvm, why: known}}\n" for n in ("isolation.read", "lifecycle.boot")) +
+        f"- {{scenario: {n}, backend: kvm, why: known}}\n" for n in ("isolation.read", "multivm.two")) +
         "- {check: inject-abort, backend: kvm, why: known}\n")
     rc = c.main(["--results", f"sim={files['sim']}", "--results", f"kvm={files['kvm']}",
                  "--hal", files["hal"], "--explained", files["explained"],

@@ -45,7 +45,7 @@ class Run:
 class Cell:
     value: str              # pass/fail/skip/missing (scenarios), PASS/FAIL/SKIP (HAL)
     reason: str = ""
-    status: str = "same"    # same, reference, explained, flagged
+    status: str = "same"    # same, reference, explained, flagged, n/a
     why: str = ""
 
 
@@ -166,10 +166,16 @@ def _compare(rows: dict, columns: list, kind: str, explained: list) -> None:
         name, mode = key if isinstance(key, tuple) else (key, None)
         ref = cells.get(REFERENCE)
         for col in columns:
-            cell = cells.setdefault(col, Cell("missing"))
             if col == REFERENCE:
-                cell.status = "reference"
+                cells.setdefault(col, Cell("missing")).status = "reference"
                 continue
+            if kind == "scenario" and mode == "det" and col not in cells:
+                # Deterministic mode is the simulator itself (every VM in one process
+                # on the sim): other backends have no such column to compare.
+                cells[col] = Cell("n/a")
+                cells[col].status = "n/a"
+                continue
+            cell = cells.setdefault(col, Cell("missing"))
             if ref is not None and cell.value == ref.value:
                 continue
             why = _explanation(explained, kind, name, mode, col)
