@@ -43,9 +43,18 @@ void rt_log(const char *fmt, ...)
 
 void rt_panic(const char *fmt, ...)
 {
+	static bool panicking;
 	char msg[256];
 	va_list ap;
 
+	/*
+	 * A fault inside the panic path (a console whose MMIO guard page the payload
+	 * unmapped, say) comes back here through the exception vector: report nothing
+	 * more, just reset, so the VM ends instead of faulting for ever.
+	 */
+	if (panicking)
+		rt_psci_system_reset();
+	panicking = true;
 	va_start(ap, fmt);
 	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
