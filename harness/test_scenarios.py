@@ -187,6 +187,39 @@ def test_failure_says_where_what_and_how_to_replay(tmp_path):
     assert y["trace_hash"] == x["trace_hash"] and y["reason"] == x["reason"]
 
 
+def test_host_read_checks_bytes_and_fault(tmp_path):
+    """expect_bytes compares what the host read byte for byte (the first difference fails
+    the step, saying where); result fault is -EFAULT outside the VM's memory."""
+    head = ("name: %s\ndescription: y\nmodes: [det]\nvms: {a: {payload: raw-spin}}\n"
+            "steps:\n  - start: a\n  - advance: {ms: 1}\n")
+    good = tmp_path / "good.yaml"
+    good.write_text(head % "good" +
+                    "  - host_write: {vm: a, ipa: 0x80100000, data: \"AB\", result: ok}\n"
+                    "  - host_read: {vm: a, ipa: 0x80100000, result: ok, expect_bytes: \"4142\"}\n"
+                    "  - host_read: {vm: a, ipa: 0x84000000, size: 1, result: fault}\n"
+                    "  - expect: {vm: a, host_result: fault}\n")
+    r = run("run", str(good), "--json")
+    assert r.returncode == 0, r.stderr
+    assert records(r.stdout)[0]["result"] == "pass"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(head % "bad" +
+                   "  - host_write: {vm: a, ipa: 0x80100000, data: \"AB\", result: ok}\n"
+                   "  - host_read: {vm: a, ipa: 0x80100000, result: ok, expect_bytes: \"4143\"}\n")
+    r = run("run", str(bad), "--json")
+    assert r.returncode == 1
+    assert records(r.stdout)[0]["reason"] == (
+        "%s:9:5: step 4 (host_read): vm a: IPA 0x80100000: expect_bytes: byte 1 "
+        "(IPA 0x80100001) is 0x42, expected 0x43 (1 of 2 bytes differ)" % bad)
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(head % "wrong" +
+                     "  - host_read: {vm: a, ipa: 0x84000000, size: 1, result: ok}\n")
+    r = run("run", str(wrong), "--json")
+    assert r.returncode == 1
+    assert records(r.stdout)[0]["reason"] == (
+        "%s:8:5: step 3 (host_read): vm a: IPA 0x84000000+1: expected ok, got fault "
+        "(-EFAULT: outside the VM's memory)" % wrong)
+
+
 def test_skip_is_counted_as_skip_not_pass(tmp_path):
     p = tmp_path / "detonly.yaml"
     p.write_text("name: detonly\ndescription: y\nvms: {a: {payload: raw-spin}}\n"
@@ -208,7 +241,8 @@ def test_swarm_reports_per_seed():
     assert [x["seed"] for x in recs] == [100, 101, 102, 103]
     for x in recs:
         for rule in filter(None, x["faults"].split(",")):
-            assert rule.split(":")[0] in ("vmm.crash.boot", "vmm.crash.mmio", "hyp.pool_oom")
+            assert rule.split(":")[0] in ("vmm.crash.boot", "vmm.crash.mmio", "hyp.pool_oom",
+                                          "hyp.host_call")
     assert len(r.stderr.splitlines()) == 5      # one line per run, then the summary
 
 

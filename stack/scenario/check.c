@@ -173,11 +173,11 @@ static int check_vm(const struct sc_check *c, const struct sc_vmrec *r, const ch
 						       r->nr_marks))
 		return snprintf(why, len, "vm %s: marks: expected %u marks in order, the guest "
 				"reported %u", vm, c->nr_marks, r->nr_marks), -1;
-	if ((c->keys & SC_CK_HOST_RESULT) && (!r->host_done || r->host_refused != c->host_refused))
+	if ((c->keys & SC_CK_HOST_RESULT) && (!r->host_done || r->host_result != c->host_result))
 		return snprintf(why, len, "vm %s: host_result: expected %s, got %s", vm,
-				c->host_refused ? "refused" : "ok",
+				sc_host_result_name(c->host_result),
 				!r->host_done ? "no host access yet" :
-				r->host_refused ? "refused" : "ok"), -1;
+				sc_host_result_name(r->host_result)), -1;
 	return check_console(c, r, vm, why, len);
 }
 

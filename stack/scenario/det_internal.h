@@ -27,6 +27,8 @@ struct det_vm {
 	unsigned nr_released;
 };
 
+struct net_switch;
+
 struct det {
 	const struct scenario *sc;
 	const struct sc_run_opts *o;
@@ -45,6 +47,11 @@ struct det {
 	bool faults_armed;
 	uint64_t fired[DET_MAX_POINTS];	/* by fault_points[] index, at teardown */
 	char dir[256];			/* the run directory (mkdtemp; short) */
+	/* net: true: the scenario's private L2 switch, in this process (so frames move at
+	 * points of the schedule, deterministically), at net_path. */
+	struct net_switch *net;
+	char net_path[PATH_MAX];
+	bool net_moved;			/* frames switched since the last clock jump */
 	int saved_stderr, log_fd;
 	bool (*done)(struct det *d, const void *arg);
 	const void *done_arg;

@@ -232,6 +232,24 @@ static void step_release(struct det *d, unsigned index)
 	sc_trace_add(&d->trace, "%s release %" PRIu64, dv->name, s->token);
 }
 
+/* The first byte of a host_read that differs from expect_bytes fails the step. */
+static void check_bytes_read(struct det *d, unsigned index, const uint8_t *got)
+{
+	const struct sc_step *s = &d->sc->steps[index];
+	uint64_t i = 0, differ = 0;
+
+	while (i < s->size && got[i] == s->expect_bytes[i])
+		i++;
+	if (i == s->size)
+		return;
+	for (uint64_t j = i; j < s->size; j++)
+		differ += got[j] != s->expect_bytes[j];
+	step_fail(d, index, "vm %s: IPA 0x%" PRIx64 ": expect_bytes: byte %" PRIu64 " (IPA 0x%"
+		  PRIx64 ") is 0x%02x, expected 0x%02x (%" PRIu64 " of %" PRIu64 " bytes differ)",
+		  d->vms[s->vm].name, s->ipa, i, s->ipa + i, got[i], s->expect_bytes[i], differ,
+		  s->size);
+}
+
 static void step_host_access(struct det *d, unsigned index)
 {
 	const struct sc_step *s = &d->sc->steps[index];
@@ -255,17 +273,22 @@ static void step_host_access(struct det *d, unsigned index)
 	}
 	sc_trace_add(&d->trace, "%s %s 0x%" PRIx64 " %" PRIu64 ": %d", dv->name,
 		     sc_step_name(s->kind), s->ipa, s->size, rc);
-	if (rc && rc != -EPERM) {
+	if (rc && rc != -EPERM && rc != -EFAULT) {
 		step_fail(d, index, "vm %s: IPA 0x%" PRIx64 "+%" PRIu64 ": %s", dv->name, s->ipa,
-			  s->size, rc == -EFAULT ? "outside the VM's memory" : strerror(-rc));
+			  s->size, strerror(-rc));
 		return;
 	}
 	r->host_done = true;
-	r->host_refused = rc == -EPERM;
-	if (r->host_refused != s->expect_refused)
-		step_fail(d, index, "vm %s: IPA 0x%" PRIx64 ": expected %s, got %s", dv->name,
-			  s->ipa, s->expect_refused ? "refused" : "ok",
-			  r->host_refused ? "refused (-EPERM)" : "ok");
+	r->host_result = rc == -EPERM ? SC_HOST_REFUSED : rc == -EFAULT ? SC_HOST_FAULT :
+		SC_HOST_OK;
+	if (r->host_result != s->host_expect)
+		step_fail(d, index, "vm %s: IPA 0x%" PRIx64 "+%" PRIu64 ": expected %s, got %s",
+			  dv->name, s->ipa, s->size, sc_host_result_name(s->host_expect),
+			  r->host_result == SC_HOST_REFUSED ? "refused (-EPERM)" :
+			  r->host_result == SC_HOST_FAULT ?
+			  "fault (-EFAULT: outside the VM's memory)" : "ok");
+	else if (s->expect_bytes)
+		check_bytes_read(d, index, buf);
 }
 
 void det_step(struct det *d, unsigned index)

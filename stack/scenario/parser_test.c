@@ -110,10 +110,11 @@ static void test_full_scenario(void **state)
 	assert_int_equal(s[5].ms, 5);
 	assert_int_equal(s[6].kind, SC_STEP_KILL_VMM);
 	assert_int_equal(s[7].kind, SC_STEP_RESTART_SERVICE);
-	assert_true(s[8].expect_refused);
+	assert_int_equal(s[8].host_expect, SC_HOST_REFUSED);
+	assert_null(s[8].expect_bytes);
 	assert_int_equal(s[8].ipa, 0x80000000u);
 	assert_int_equal(s[8].size, 16);
-	assert_false(s[9].expect_refused);
+	assert_int_equal(s[9].host_expect, SC_HOST_OK);
 	assert_int_equal(s[9].data_len, 2);
 	assert_string_equal(s[10].data, "ping");
 	assert_string_equal(s[11].expect_text, "pong");
@@ -213,7 +214,7 @@ static const struct {
 	{ HEAD "steps: [{host_read: {vm: a, ipa: 0, size: 8192, result: ok}}]\n",
 	  "f.yaml:5:43: size: 8192 is not in 1..4096" },
 	{ HEAD "steps: [{host_read: {vm: a, ipa: 0, size: 8, result: maybe}}]\n",
-	  "f.yaml:5:54: result: 'maybe' is not one of ok, refused" },
+	  "f.yaml:5:54: result: 'maybe' is not one of ok, refused, fault" },
 	{ HEAD "steps: [{expect: {vm: a}}]\n", "f.yaml:5:18: expect: nothing to check" },
 	{ HEAD "steps: [{expect: {state: dead}}]\n", "f.yaml:5:18: expect: missing 'vm'" },
 	{ HEAD "steps: [{expect: {vm: a, death: old_age}}]\n",
@@ -231,6 +232,26 @@ static const struct {
 	{ HEAD "steps: [{vsock_close: {vm: a}}]\n", "f.yaml:5:23: vsock_close: missing 'port'" },
 	{ HEAD "steps: [{start: a}]\nexpect: [{pages_leaked: 1}]\n",
 	  "f.yaml:6:25: pages_leaked: 1 is not in 0..0" },
+	/* host_read's expect_bytes */
+	{ HEAD "steps: [{host_read: {vm: a, ipa: 0, result: ok, expect_bytes: abc}}]\n",
+	  "f.yaml:5:63: expect_bytes: an even number of hex digits, 1..4096 bytes" },
+	{ HEAD "steps: [{host_read: {vm: a, ipa: 0, result: ok, expect_bytes: 'zz'}}]\n",
+	  "f.yaml:5:63: expect_bytes: 'z' is not a hex digit" },
+	{ HEAD "steps: [{host_read: {vm: a, ipa: 0, size: 3, result: ok, expect_bytes: '0102'}}]\n",
+	  "f.yaml:5:72: expect_bytes: 2 bytes, but size is 3" },
+	{ HEAD "steps: [{host_read: {vm: a, ipa: 0, result: refused, expect_bytes: '00'}}]\n",
+	  "f.yaml:5:68: expect_bytes: needs result: ok" },
+	{ HEAD "steps: [{host_read: {vm: a, ipa: 0, result: ok, expect_bytes: {byte: 0}}}]\n",
+	  "f.yaml:5:21: host_read: missing 'size'" },
+	{ HEAD "steps: [{host_read: {vm: a, ipa: 0, size: 4, result: ok, expect_bytes: {b: 0}}}]\n",
+	  "f.yaml:5:73: unknown key 'b' in expect_bytes" },
+	{ HEAD "steps: [{host_read: {vm: a, ipa: 0, size: 4, byte: 1, result: ok}}]\n",
+	  "f.yaml:5:52: host_read: 'byte' is for host_write (expect_bytes: {byte: N} checks "
+	  "the bytes read)" },
+	{ HEAD "steps: [{host_write: {vm: a, ipa: 0, size: 4, result: ok, expect_bytes: '00'}}]\n",
+	  "f.yaml:5:73: host_write: 'expect_bytes' is for host_read" },
+	{ HEAD "steps: [{expect: {vm: a, host_result: maybe}}]\n",
+	  "f.yaml:5:39: host_result: 'maybe' is not one of ok, refused, fault" },
 };
 
 static void test_errors(void **state)
@@ -282,6 +303,33 @@ static void test_rpc_steps(void **state)
 	scenario_free(sc);
 }
 
+static void test_host_read_bytes(void **state)
+{
+	struct scenario *sc = parse_ok(HEAD
+		"steps:\n"
+		"  - host_read: {vm: a, ipa: 0x80800000, result: ok, expect_bytes: \"00ff5A\"}\n"
+		"  - host_read: {vm: a, ipa: 0x80801000, size: 3, result: ok, expect_bytes: \"a0B1c2\"}\n"
+		"  - host_read: {vm: a, ipa: 0x80802000, size: 4096, result: ok,\n"
+		"               expect_bytes: {byte: 0}}\n"
+		"  - host_read: {vm: a, ipa: 0x90000000, size: 8, result: fault}\n"
+		"  - expect: {vm: a, host_result: fault}\n");
+	const struct sc_step *s = sc->steps;
+
+	(void)state;
+	assert_int_equal(s[0].size, 3);
+	assert_memory_equal(s[0].expect_bytes, "\x00\xff\x5a", 3);
+	assert_int_equal(s[1].size, 3);
+	assert_memory_equal(s[1].expect_bytes, "\xa0\xb1\xc2", 3);
+	assert_int_equal(s[2].size, 4096);
+	for (unsigned i = 0; i < 4096; i++)
+		assert_int_equal(s[2].expect_bytes[i], 0);
+	assert_int_equal(s[3].host_expect, SC_HOST_FAULT);
+	assert_null(s[3].expect_bytes);
+	assert_int_equal(s[4].check.host_result, SC_HOST_FAULT);
+	assert_string_equal(sc_host_result_name(SC_HOST_FAULT), "fault");
+	scenario_free(sc);
+}
+
 static void test_unreadable_file(void **state)
 {
 	struct scenario *sc;
@@ -301,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_rpc_steps),
+		cmocka_unit_test(test_host_read_bytes),
 		cmocka_unit_test(test_unreadable_file),
 	};
 

@@ -77,8 +77,8 @@ static bool vm_skip(const struct sc_vm *vm, enum sc_mode mode, char *buf, size_t
 			 vm->script ? "script" : "bootargs");
 		return true;
 	}
-	if (vm->net) {
-		snprintf(buf, len, "%s:%u:%u: vm %s: net: the runner does not start a network "
+	if (mode == SC_MODE_PROCESS && vm->net) {
+		snprintf(buf, len, "%s:%u:%u: vm %s: net: process mode does not start a network "
 			 "switch yet", vm->loc.file, vm->loc.line, vm->loc.col, vm->name);
 		return true;
 	}

@@ -53,7 +53,8 @@ struct sc_vmrec {
 	unsigned nr_marks;
 	char *console;			/* malloc'd, NUL-terminated */
 	size_t console_len, console_cap;
-	bool host_done, host_refused;	/* the last host_read/host_write */
+	bool host_done;			/* a host_read/host_write was made */
+	enum sc_host_result host_result;	/* the last one's outcome */
 	char message[320];		/* the last error event's or the end's message */
 };
 

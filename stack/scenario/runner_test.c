@@ -149,6 +149,14 @@ static void test_skip_reasons(void **state)
 		"steps: [{start: a}]\nexpect: [{pages_leaked: 0}]\n", SC_MODE_DET, buf,
 		sizeof(buf));
 	assert_string_equal(buf, "");
+	/* net: det mode runs it on its in-process switch; process mode has none yet. */
+	skip_of("name: s\ndescription: x\nvms: {a: {payload: hello, net: true}}\n"
+		"steps: [{start: a}]\n", SC_MODE_DET, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	skip_of("name: s\ndescription: x\nvms: {a: {payload: hello, net: true}}\n"
+		"steps: [{start: a}]\n", SC_MODE_PROCESS, buf, sizeof(buf));
+	assert_string_equal(buf, "s.yaml:3:7: vm a: net: process mode does not start a network "
+			    "switch yet");
 }
 
 static void test_swarm_plan(void **state)
@@ -197,9 +205,32 @@ static void test_trace_hash(void **state)
 	assert_int_not_equal(a.hash, b.hash);
 }
 
+/* host_result: each of ok, refused, fault against the last access; none yet. */
+static void test_host_result_check(void **state)
+{
+	struct scenario *sc = parse("name: h\ndescription: x\nvms: {a: {payload: testguest}}\n"
+				    "steps: [{start: a}]\n"
+				    "expect: [{vm: a, host_result: fault}]\n");
+	struct sc_vmrec r = { 0 };
+	struct sc_det_facts det = { .teardown_done = true };
+	char why[512];
+
+	(void)state;
+	assert_int_equal(sc_check_eval(sc, &sc->expects[0], &r, &det, why, sizeof(why)), -1);
+	assert_string_equal(why, "vm a: host_result: expected fault, got no host access yet");
+	r.host_done = true;
+	r.host_result = SC_HOST_REFUSED;
+	assert_int_equal(sc_check_eval(sc, &sc->expects[0], &r, &det, why, sizeof(why)), -1);
+	assert_string_equal(why, "vm a: host_result: expected fault, got refused");
+	r.host_result = SC_HOST_FAULT;
+	assert_int_equal(sc_check_eval(sc, &sc->expects[0], &r, &det, why, sizeof(why)), 0);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_host_result_check),
 		cmocka_unit_test(test_checks_hold),
 		cmocka_unit_test(test_checks_fail_with_messages),
 		cmocka_unit_test(test_skip_reasons),

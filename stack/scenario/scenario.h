@@ -78,6 +78,10 @@ enum sc_check_key {
 /* Checks that need a VM. */
 #define SC_CK_PER_VM (~(unsigned)(SC_CK_FAULTS_FIRED | SC_CK_PAGES_LEAKED))
 
+/* The outcome of a host_read/host_write: the VMM's 0, -EPERM (the hyp refused: the page
+ * is the guest's) or -EFAULT (the IPA range is not in the VM's memory). */
+enum sc_host_result { SC_HOST_OK, SC_HOST_REFUSED, SC_HOST_FAULT, SC_NR_HOST_RESULTS };
+
 struct sc_fired {
 	const char *point;
 	uint64_t count;
@@ -99,7 +103,7 @@ struct sc_check {
 	const char *regex;
 	uint64_t marks[SC_MAX_LIST];
 	unsigned nr_marks;
-	bool host_refused;		/* host_result: refused (else ok) */
+	enum sc_host_result host_result;
 	struct sc_fired fired[SC_MAX_LIST];
 	unsigned nr_fired;
 	uint64_t pages_leaked;		/* only 0 is accepted by the parser */
@@ -133,7 +137,8 @@ struct sc_step {
 	uint8_t byte;
 	const char *data;		/* host_write, vsock_send; NULL: size x byte */
 	size_t data_len;
-	bool expect_refused;
+	enum sc_host_result host_expect;
+	const uint8_t *expect_bytes;	/* host_read: the exact bytes (size of them), or NULL */
 	/* vsock */
 	uint32_t port;
 	const char *expect_text;	/* vsock_recv; rpc: the exact response, or NULL */
@@ -179,6 +184,7 @@ void scenario_free(struct scenario *sc);
 const char *sc_step_name(enum sc_step_kind k);
 const char *sc_state_name(enum sc_state s);
 const char *sc_event_name(enum sc_event e);
+const char *sc_host_result_name(enum sc_host_result r);
 /* The modes a step kind can run in (enum sc_mode mask). */
 unsigned sc_step_modes(enum sc_step_kind k);
 

@@ -43,6 +43,7 @@ static const char *const state_names[SC_NR_STATES] = {
 static const char *const event_names[SC_NR_EVENTS] = {
 	"started", "ready", "finished", "error", "died",
 };
+static const char *const host_result_names[SC_NR_HOST_RESULTS] = { "ok", "refused", "fault" };
 
 const char *sc_step_name(enum sc_step_kind k)
 {
@@ -52,6 +53,11 @@ const char *sc_step_name(enum sc_step_kind k)
 unsigned sc_step_modes(enum sc_step_kind k)
 {
 	return (unsigned)k < SC_NR_STEPS ? step_modes[k] : 0;
+}
+
+const char *sc_host_result_name(enum sc_host_result r)
+{
+	return (unsigned)r < SC_NR_HOST_RESULTS ? host_result_names[r] : "?";
 }
 
 const char *sc_state_name(enum sc_state s)
@@ -178,7 +184,6 @@ static int parse_marks(struct ps *p, const struct yt_node *n, struct sc_check *c
 
 static int check_values(struct ps *p, const struct yt_node *n, struct sc_check *c)
 {
-	static const char *const results[] = { "ok", "refused" };
 	struct yt_node *v;
 	unsigned u;
 
@@ -212,9 +217,9 @@ static int check_values(struct ps *p, const struct yt_node *n, struct sc_check *
 	if ((v = yt_get(n, "marks")) && parse_marks(p, v, c))
 		return -EINVAL;
 	if ((v = yt_get(n, "host_result"))) {
-		if (ps_enum(p, v, "host_result", results, 2, &u))
+		if (ps_enum(p, v, "host_result", host_result_names, SC_NR_HOST_RESULTS, &u))
 			return -EINVAL;
-		c->host_refused = u == 1;
+		c->host_result = (enum sc_host_result)u;
 	}
 	if ((v = yt_get(n, "faults_fired")) && parse_fired(p, v, c))
 		return -EINVAL;
@@ -331,20 +336,97 @@ static int parse_wait(struct ps *p, const struct yt_node *v, struct sc_step *s)
 
 static int parse_result(struct ps *p, const struct yt_node *v, struct sc_step *s)
 {
-	static const char *const results[] = { "ok", "refused" };
 	struct yt_node *r;
 	unsigned u;
 
 	if (ps_require(p, v, sc_step_name(s->kind), "result", &r) ||
-	    ps_enum(p, r, "result", results, 2, &u))
+	    ps_enum(p, r, "result", host_result_names, SC_NR_HOST_RESULTS, &u))
 		return -EINVAL;
-	s->expect_refused = u == 1;
+	s->host_expect = (enum sc_host_result)u;
 	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* expect_bytes: "HEX" (its length gives or must match size). */
+static int parse_expect_hex(struct ps *p, const struct yt_node *e, const struct yt_node *size,
+			    struct sc_step *s)
+{
+	uint8_t *bytes;
+	size_t n;
+
+	if (ps_str(p, e, "expect_bytes", &(const char *){ NULL }))
+		return -EINVAL;
+	n = e->len / 2;
+	if (!e->len || e->len % 2 || n > 4096)
+		return ps_err(p, e, "expect_bytes: an even number of hex digits, 1..4096 bytes");
+	if (size && n != s->size)
+		return ps_err(p, e, "expect_bytes: %zu bytes, but size is %llu", n,
+			      (unsigned long long)s->size);
+	bytes = sc_arena_alloc(p->sc->arena, n);
+	for (size_t i = 0; i < n; i++) {
+		int hi = hex_digit(e->str[2 * i]), lo = hex_digit(e->str[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return ps_err(p, e, "expect_bytes: '%c' is not a hex digit",
+				      hi < 0 ? e->str[2 * i] : e->str[2 * i + 1]);
+		bytes[i] = (uint8_t)(hi << 4 | lo);
+	}
+	s->size = n;
+	s->expect_bytes = bytes;
+	return 0;
+}
+
+/* expect_bytes: {byte: N}: all size bytes are N. */
+static int parse_expect_fill(struct ps *p, const struct yt_node *e, struct sc_step *s)
+{
+	static const char *const keys[] = { "byte", NULL };
+	struct yt_node *b;
+	uint64_t byte;
+	uint8_t *bytes;
+
+	if (ps_want(p, e, "expect_bytes", YT_MAP) || ps_keys(p, e, "expect_bytes", keys) ||
+	    ps_require(p, e, "expect_bytes", "byte", &b) || ps_u64(p, b, "byte", 0, 255, &byte))
+		return -EINVAL;
+	bytes = sc_arena_alloc(p->sc->arena, s->size);
+	memset(bytes, (int)byte, s->size);
+	s->expect_bytes = bytes;
+	return 0;
+}
+
+/* host_read: size, and optionally expect_bytes (which needs result: ok). */
+static int parse_host_read(struct ps *p, const struct yt_node *v, struct sc_step *s)
+{
+	struct yt_node *e = yt_get(v, "expect_bytes"), *n = yt_get(v, "size");
+
+	if (yt_get(v, "byte"))
+		return ps_err(p, yt_get(v, "byte"), "host_read: 'byte' is for host_write "
+			      "(expect_bytes: {byte: N} checks the bytes read)");
+	if (e && s->host_expect != SC_HOST_OK)
+		return ps_err(p, e, "expect_bytes: needs result: ok");
+	if (!(e && e->kind == YT_SCALAR) &&
+	    ps_require(p, v, "host_read", "size", &n))
+		return -EINVAL;
+	if (n && ps_u64(p, n, "size", 1, 4096, &s->size))
+		return -EINVAL;
+	if (!e)
+		return 0;
+	return e->kind == YT_SCALAR ? parse_expect_hex(p, e, n, s) : parse_expect_fill(p, e, s);
 }
 
 static int parse_host_access(struct ps *p, const struct yt_node *v, struct sc_step *s)
 {
-	static const char *const keys[] = { "vm", "ipa", "size", "byte", "data", "result", NULL };
+	static const char *const keys[] = { "vm", "ipa", "size", "byte", "data", "result",
+		"expect_bytes", NULL };
 	struct yt_node *n, *d;
 	uint64_t byte = 0;
 
@@ -355,6 +437,10 @@ static int parse_host_access(struct ps *p, const struct yt_node *v, struct sc_st
 	d = yt_get(v, "data");
 	if (d && s->kind == SC_STEP_HOST_READ)
 		return ps_err(p, d, "host_read: 'data' is for host_write");
+	if (s->kind == SC_STEP_HOST_READ)
+		return parse_host_read(p, v, s);
+	if ((n = yt_get(v, "expect_bytes")))
+		return ps_err(p, n, "host_write: 'expect_bytes' is for host_read");
 	if (d) {
 		if (ps_str(p, d, "data", &s->data))
 			return -EINVAL;
