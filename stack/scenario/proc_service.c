@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,7 +152,7 @@ static pid_t spawn_daemon(struct proc *p)
 	char avfd[PATH_MAX + 16], run[PATH_MAX + 16], keys[PATH_MAX + 32], pvmfw[PATH_MAX + 32];
 	char log[PATH_MAX + 16];
 	const char *backend = p->o->backend == SC_BACKEND_KVM ? "kvm" : "sim";
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
 	snprintf(avfd, sizeof(avfd), "%s/avfd", p->prog_dir);
 	snprintf(run, sizeof(run), "%s/run", p->dir);
@@ -164,8 +165,13 @@ static pid_t spawn_daemon(struct proc *p)
 	{
 		char *argv[] = { avfd, "--run-dir", run, "--socket", p->sock, "--keys", keys,
 				 "--backend", (char *)backend, "--pvmfw", pvmfw, NULL };
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		int fd;
 
+		/* The private daemon dies with the runner, however the runner ends (a
+		 * SIGTERM or SIGKILL included); its VMMs die with it in turn. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+			_exit(127);
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
