@@ -9,7 +9,8 @@
  * SETSPI/CLRSPI without MBIS, extended SPI ranges) read as zero and ignore writes. With
  * ARE set, the SGI/PPI words of the banked registers (IGROUPR0, ISENABLER0, ...,
  * IPRIORITYR0-7, ICFGR0-1, IROUTER0-31) are RAZ/WI too: they live in the redistributors.
- * GICD_STATUSR is the optional error-record register: not implemented, so RAZ/WI.
+ * GICD_STATUSR is the optional error-record register; this distributor records no
+ * errors, and the architecture makes the register RAZ/WI then.
  * Accesses never fail (the handler returns 0): a bad access is the guest's problem.
  */
 #include "sim/gic_priv.h"
